@@ -1,0 +1,110 @@
+"""The facade: load (or build) the index once, then answer questions with cited sentences.
+
+    from rag_history import Assistant
+    assistant = Assistant.load()
+    answer = assistant.ask("Moskova Antlaşması ne zaman imzalandı?")
+    answer.to_dict()
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from .answer import Answer, Answerer
+from .citations import Citation
+from .config import Settings
+from .errors import IndexProblem
+from .index import LoadedIndex, SentenceRecord, build_index, index_status, load_index
+from .question import clean_question
+from .retrieval import Retriever
+
+
+@dataclass(frozen=True)
+class ReferenceUse:
+    """A reference and the sentences it supports, for the references view and `citations`."""
+
+    citation: Citation  # the first form in which the article writes it
+    key: str
+    sentences: tuple[SentenceRecord, ...]
+    pages: tuple[str, ...]
+
+
+class Assistant:
+    """Answers questions about the source texts; safe to share between threads."""
+
+    def __init__(self, settings: Settings, index: LoadedIndex, encoder):
+        self.settings = settings
+        self.index = index
+        self.encoder = encoder
+        self.retriever = Retriever(index, encoder)
+        self.answerer = Answerer(index.sentences, index.sentence_vectors)
+        self._lock = threading.Lock()  # the encoder's numpy buffers are not shared safely
+
+    @classmethod
+    def load(cls, settings: Settings | None = None, build: str = "auto", progress: bool = False,
+             log=None) -> "Assistant":
+        """Load the index; with build="auto", build or rebuild it when missing, stale or damaged.
+
+        build="never" raises IndexProblem with the command to run instead.
+        """
+        from .embedding import Encoder
+
+        settings = settings or Settings.from_env()
+        log = log or (lambda msg: print(msg, file=sys.stderr))
+        problem = index_status(settings.index_dir, settings.source_dir, settings.build)
+        encoder = None
+        if problem is None:
+            try:
+                index = load_index(settings.index_dir)
+            except IndexProblem as exc:
+                problem = str(exc)
+        if problem is not None:
+            if build != "auto":
+                raise IndexProblem(f"The index cannot be used: {problem}. Run `rag-history build`.")
+            log(f"rag-history: building the index ({problem}).")
+            encoder = Encoder(settings.build.model)
+            build_index(settings.source_dir, settings.index_dir, settings.build, encoder, progress=progress)
+            index = load_index(settings.index_dir)
+        encoder = encoder or Encoder(index.model)
+        return cls(settings, index, encoder)
+
+    def ask(self, question, k: int | None = None, id: str | None = None) -> Answer:
+        """Answer one question; raises QuestionError for an empty one."""
+        clean = clean_question(question)
+        with self._lock:
+            query = self.retriever.query(clean.text)
+        passages = self.retriever.search(query, k or self.settings.top_k)
+        answer = self.answerer.answer(query, passages)
+        answer.id = id
+        if clean.notice:
+            answer.extra["notice"] = clean.notice
+        return answer
+
+    def references(self) -> list[ReferenceUse]:
+        """Every reference in the sources with the sentences it supports, in order of first use."""
+        groups: dict[str, list[SentenceRecord]] = {}
+        first: dict[str, Citation] = {}
+        for s in self.index.sentences:
+            if s.citation is None:
+                continue
+            key = _reference_key(s.citation)
+            groups.setdefault(key, []).append(s)
+            first.setdefault(key, s.citation)
+        return [ReferenceUse(first[k], first[k].key, tuple(v),
+                             tuple(dict.fromkeys(s.citation.pages for s in v if s.citation.pages)))
+                for k, v in groups.items()]
+
+    @property
+    def sources(self) -> list[str]:
+        return list(self.index.manifest.get("sources", {}))
+
+    @property
+    def source_dir(self) -> Path:
+        return self.settings.source_dir
+
+
+def _reference_key(c: Citation) -> str:
+    return "|".join(a.casefold() for a in c.authors) + "|" + c.year

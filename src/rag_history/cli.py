@@ -1,0 +1,196 @@
+"""Command line: rag-history build | ask | eval | citations | serve.
+
+Errors a user can cause are printed as one line saying what to do (exit status 2), never as a
+traceback. `ask` and `eval` do not import the web stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .config import Settings
+from .errors import RagHistoryError
+
+
+def _settings(args) -> Settings:
+    return Settings.from_env(
+        source_dir=Path(args.sources) if args.sources else None,
+        index_dir=Path(args.index) if args.index else None,
+        model=args.model,
+        chunk_tokens=getattr(args, "chunk_tokens", None),
+        chunk_overlap=getattr(args, "chunk_overlap", None),
+    )
+
+
+def _load(args, progress: bool = True):
+    from .assistant import Assistant
+
+    return Assistant.load(_settings(args), build="never" if args.no_build else "auto", progress=progress)
+
+
+def cmd_build(args) -> int:
+    from .index import build_index, index_status
+
+    settings = _settings(args)
+    problem = index_status(settings.index_dir, settings.source_dir, settings.build)
+    if problem is None and not args.force:
+        print(f"The index in {settings.index_dir} is up to date ({settings.build.model}); use --force to rebuild.")
+        return 0
+    target = build_index(settings.source_dir, settings.index_dir, settings.build, progress=not args.quiet)
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    counts = manifest["counts"]
+    print(f"Built {target}: {counts['sources']} source(s), {counts['passages']} passages, "
+          f"{counts['sentences']} sentences, model {manifest['model']} ({manifest['dimension']} dims).")
+    return 0
+
+
+def _read_question(args) -> str:
+    if args.question and args.question != "-":
+        return args.question
+    data = sys.stdin.buffer.read()
+    return data.decode("utf-8", errors="replace")
+
+
+def cmd_ask(args) -> int:
+    from .errors import QuestionError
+
+    question = _read_question(args)
+    assistant = _load(args, progress=False)
+    try:
+        answer = assistant.ask(question, k=args.k)
+    except QuestionError as exc:
+        print(f"rag-history: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    if answer.extra.get("notice"):
+        print(f"({answer.extra['notice']})")
+    print(answer.text)
+    if args.sources_list and not answer.abstained:
+        print()
+        for p in answer.passages:
+            print(f"- [{p.chunk.section}] {p.chunk.text[:160]}…")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from .evaluation import answer_record, format_metrics, has_gold, judge, load_jsonl, metrics
+    from .index import Progress
+
+    questions = load_jsonl(Path(args.questions))
+    assistant = _load(args)
+    bar = Progress("Answering", len(questions), enabled=not args.quiet)
+    answers = []
+    for row in questions:
+        answers.append(answer_record(assistant, row))
+        bar.advance()
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", encoding="utf-8") as f:
+        for rec in answers:
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    print(f"Wrote {len(answers)} answers to {out}")
+    if has_gold(questions):
+        outcomes = judge(questions, answers)
+        print(format_metrics(metrics(outcomes)))
+        if args.report:
+            from .report import write_report
+
+            path = write_report(Path(args.report), outcomes, assistant)
+            print(f"Report: {path}")
+    return 0
+
+
+def cmd_citations(args) -> int:
+    assistant = _load(args)
+    refs = assistant.references()
+    if args.json:
+        print(json.dumps([{"reference": r.key, "raw": r.citation.raw, "pages": list(r.pages),
+                           "cited_by": [{"source": s.source, "section": s.section, "sentence": s.text,
+                                         "start": s.start, "end": s.end, "attribution": s.attribution}
+                                        for s in r.sentences]} for r in refs], ensure_ascii=False, indent=2))
+        return 0
+    for r in refs:
+        pages = f" s. {', '.join(r.pages)}" if r.pages else ""
+        print(f"{r.key}{pages}")
+        for s in r.sentences:
+            how = "" if s.attribution == "own" else " (supported by the next reference)"
+            print(f"    [{s.section}] {s.text[:110]}{'…' if len(s.text) > 110 else ''}{how}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .web.server import serve
+
+    return serve(_load(args), host=args.host, port=args.port, root_path=args.root_path,
+                 frame_ancestors=args.frame_ancestors)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--sources", metavar="DIR", help="source texts directory (default: source_texts, "
+                        "or $RAG_HISTORY_SOURCES)")
+    common.add_argument("--index", metavar="DIR", help="index directory (default: index, or $RAG_HISTORY_INDEX)")
+    common.add_argument("--model", help="embedding model: use-multilingual-v3 (default), all-MiniLM-L6-v2, "
+                        "or any sentence-transformers model name or path ($RAG_HISTORY_MODEL)")
+    common.add_argument("--no-build", action="store_true", help="fail instead of building a missing or stale index")
+    common.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+
+    parser = argparse.ArgumentParser(prog="rag-history", description="Cited extractive answers from historical sources.")
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"rag-history {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", parents=[common], help="build the index from the source texts")
+    p.add_argument("--chunk-tokens", type=int, help="chunk size in tokens (default 128)")
+    p.add_argument("--chunk-overlap", type=int, help="chunk overlap in tokens (default 32)")
+    p.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("ask", parents=[common], help="answer one question ('-' or nothing: read stdin)")
+    p.add_argument("question", nargs="?", default="-")
+    p.add_argument("--json", action="store_true", help="print the answer record (CONTRACT.md) as JSON")
+    p.add_argument("-k", type=int, default=None, help="passages to retrieve (default 5)")
+    p.add_argument("--show-sources", dest="sources_list", action="store_true", help="list the retrieved passages")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", parents=[common], help="answer a JSONL question set and score it")
+    p.add_argument("questions", help="JSON Lines with id and question (and gold fields to score)")
+    p.add_argument("--out", required=True, help="where to write the answer records (JSON Lines)")
+    p.add_argument("--report", metavar="FILE", help="also write a readable report (Markdown or .html)")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("citations", parents=[common], help="list every reference and where it is cited")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_citations)
+
+    p = sub.add_parser("serve", parents=[common], help="start the web chat")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--root-path", default="", help="URL prefix when served behind a reverse proxy")
+    p.add_argument("--frame-ancestors", default=None,
+                   help="sites allowed to embed the chat in an iframe (CSP frame-ancestors; default: any)")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except RagHistoryError as exc:
+        print(f"rag-history: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("rag-history: interrupted; the previous index, if any, is unchanged.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Hybrid retrieval: dense FAISS search and BM25, fused by weighted reciprocal rank fusion.
+
+BM25 helps Turkish questions (same words as the article) and hurts English ones (only names
+and numbers can match), so the lexical weight depends on the question's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .chunking import Chunk
+from .index import LoadedIndex
+from .language import detect_language
+from .lexical import BM25Index, Tokenizer, tokenizer_for
+
+RRF_K = 60
+LEXICAL_WEIGHT = {"tr": 1.0, "en": 0.35}
+DENSE_CANDIDATES = 100
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk with its scores."""
+
+    chunk: Chunk
+    score: float  # fused
+    dense: float  # cosine similarity to the question
+    lexical: float  # BM25
+
+    def to_dict(self) -> dict:
+        c = self.chunk
+        return {"id": c.id, "source": c.source, "title": c.title, "section": c.section,
+                "text": c.text, "start": c.start, "end": c.end, "score": round(self.score, 6),
+                "dense": round(self.dense, 6), "lexical": round(self.lexical, 6)}
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    language: str
+    vector: np.ndarray
+    tokens: tuple[str, ...]  # BM25 tokens, Turkish-stemmed
+
+
+def rrf(rankings: list[tuple[np.ndarray, float]], size: int, k: int = RRF_K) -> np.ndarray:
+    """Weighted reciprocal rank fusion: sum of weight / (k + rank) over rankings (rank from 1)."""
+    fused = np.zeros(size, dtype=np.float64)
+    for order, weight in rankings:
+        if weight:
+            fused[order] += weight / (k + np.arange(1, len(order) + 1))
+    return fused
+
+
+class Retriever:
+    def __init__(self, index: LoadedIndex, encoder):
+        self.index = index
+        self.encoder = encoder
+        self.chunks = index.chunks
+        self.bm25 = BM25Index([c.text for c in self.chunks], Tokenizer())
+
+    def query(self, text: str, language: str | None = None) -> Query:
+        language = language or detect_language(text)
+        vector = self.encoder.encode([text])[0]
+        return Query(text, language, vector, tuple(tokenizer_for(language)(text)))
+
+    def search(self, query: Query, k: int = 5) -> list[Passage]:
+        n = len(self.chunks)
+        if n == 0:
+            return []
+        depth = min(n, max(DENSE_CANDIDATES, k))
+        sims, ids = self.index.faiss_index.search(query.vector[None, :], depth)
+        ids, sims = ids[0], sims[0]
+        keep = ids >= 0
+        dense_order, dense_sims = ids[keep], sims[keep]
+        dense = np.full(n, -1.0, dtype=np.float32)
+        dense[dense_order] = dense_sims
+        lexical = self.bm25.scores(query.tokens)
+        rankings = [(dense_order, 1.0)]
+        if lexical.any():
+            hits = np.flatnonzero(lexical)
+            lex_order = hits[np.argsort(-lexical[hits], kind="stable")][:depth]
+            rankings.append((lex_order, LEXICAL_WEIGHT.get(query.language, 0.5)))
+        fused = rrf(rankings, n)
+        top = np.argsort(-fused, kind="stable")[:k]
+        return [Passage(self.chunks[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in top
+                if fused[i] > 0]
