@@ -258,7 +258,8 @@ def parse_document(raw: str, name: str, metadata: dict | None = None) -> SourceD
         raise SourceError(f"{name}: no text found; put a plain-text article in it or remove it.")
     body_langs = [s.language for s in sections if s.kind == "body"] or [sections[0].language]
     language = metadata.get("language") or max(set(body_langs), key=body_langs.count)
-    title = metadata.get("title") or Path(name).stem.replace("-", " ").replace("_", " ")
+    # An unknown title stays unknown: show the subject, else the file name.
+    title = metadata.get("title") or metadata.get("subject") or Path(name).stem.replace("-", " ").replace("_", " ")
     return SourceDocument(name, title, language, metadata, hashlib.sha256(raw.encode()).hexdigest(),
                           tuple(sections), tuple(paragraphs), tuple(sentences))
 
