@@ -84,7 +84,14 @@ def sentence_records(doc: SourceDocument) -> list[SentenceRecord]:
 
 
 def source_hashes(source_dir: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in source_files(source_dir)}
+    """Hash of every source text and of its metadata sidecar, by file name."""
+    out = {}
+    for p in source_files(source_dir):
+        out[p.name] = hashlib.sha256(p.read_bytes()).hexdigest()
+        sidecar = p.with_suffix(".json")
+        if sidecar.exists():
+            out[sidecar.name] = hashlib.sha256(sidecar.read_bytes()).hexdigest()
+    return out
 
 
 def _file_sha(path: Path) -> str:
