@@ -95,6 +95,7 @@ class Answer:
     sentences: list[AnswerSentence]
     passages: list[Passage]
     id: str | None = None
+    confidence: float = 0.0  # support for the best sentence; the abstention threshold applies to it
     reason: str = ""  # why it abstained, for the report
     extra: dict = field(default_factory=dict)
 
@@ -113,6 +114,8 @@ class Answer:
             "language": self.language,
             "answer": self.text,
             "abstained": self.abstained,
+            "confidence": round(self.confidence, 6),
+            "reason": self.reason,
             "citations": [c.to_dict() for c in self.citations],
             "sentences": [s.to_dict() for s in self.sentences],
             "passages": [p.to_dict() for p in self.passages],
@@ -201,10 +204,11 @@ class Answerer:
         best = max(final, key=final.get)
         best_sim = float(max(sims))
         if best_sim < s.min_similarity:
-            return self._abstain(query, passages, f"best sentence similarity {best_sim:.2f} < {s.min_similarity}")
+            return self._abstain(query, passages, f"best sentence similarity {best_sim:.2f} < {s.min_similarity}",
+                                 best_sim)
         missing = self.missing_key_terms(query.text)
         if missing:
-            return self._abstain(query, passages, "not in the article: " + ", ".join(missing))
+            return self._abstain(query, passages, "not in the article: " + ", ".join(missing), best_sim)
         chosen = [best]
         for q in (best - 1, best + 1):
             if q in final and self._same_paragraph(best, q) and final[q] >= s.include_ratio * final[best]:
@@ -213,7 +217,7 @@ class Answerer:
         passage_of = self._passage_of(passages)
         sentences = [self._answer_sentence(p, final[p], passage_of) for p in chosen]
         text = " ".join(a.display(language) for a in sentences)
-        return Answer(query.text, language, text, False, sentences, passages)
+        return Answer(query.text, language, text, False, sentences, passages, confidence=best_sim)
 
     def missing_key_terms(self, question: str) -> list[str]:
         """Names and numbers in the question that the article never mentions (Turkish spelling)."""
@@ -244,9 +248,9 @@ class Answerer:
         return AnswerSentence(r.text, r.citation, r.attribution, r.source, r.section,
                               passage_of.get(pos, ""), r.start, r.end, score)
 
-    def _abstain(self, query: Query, passages: list[Passage], reason: str) -> Answer:
+    def _abstain(self, query: Query, passages: list[Passage], reason: str, confidence: float = 0.0) -> Answer:
         message = ABSTAIN_MESSAGE.get(query.language, ABSTAIN_MESSAGE["en"])
-        return Answer(query.text, query.language, message, True, [], passages, reason=reason)
+        return Answer(query.text, query.language, message, True, [], passages, confidence=confidence, reason=reason)
 
 
 _TOKENIZER = Tokenizer()
