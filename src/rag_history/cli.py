@@ -187,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     except RagHistoryError as exc:
         print(f"rag-history: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `rag-history ask ... | head`: the reader left, nothing to report
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("rag-history: interrupted; the previous index, if any, is unchanged.", file=sys.stderr)
         return 130
