@@ -77,7 +77,7 @@ def _units(doc: SourceDocument, max_tokens: int) -> list[_Unit]:
         if n <= max_tokens:
             out.append(_Unit(i, s.text, s.paragraph, s.start, s.end, n))
             continue
-        words, piece = s.text.split(" "), []
+        words, piece = [p for w in s.text.split(" ") for p in _fit_word(w, max_tokens)], []
         for w in words + [None]:
             if w is not None and count_tokens(" ".join(piece + [w])) <= max_tokens:
                 piece.append(w)
@@ -85,8 +85,21 @@ def _units(doc: SourceDocument, max_tokens: int) -> list[_Unit]:
             if piece:
                 text = " ".join(piece)
                 out.append(_Unit(i, text, s.paragraph, s.start, s.end, count_tokens(text)))
-            piece = [w[: max_tokens * 2]] if w is not None else []
+            piece = [w] if w is not None else []
     return out
+
+
+def _fit_word(word: str, max_tokens: int) -> list[str]:
+    """A word longer than a chunk (a URL, a run of symbols) in pieces that fit, nothing dropped."""
+    pieces = []
+    while count_tokens(word) > max_tokens:
+        lo, hi = 1, len(word)  # the longest prefix that fits: at least one character
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if count_tokens(word[:mid]) <= max_tokens else (lo, mid - 1)
+        pieces.append(word[:lo])
+        word = word[lo:]
+    return pieces + [word]
 
 
 def chunk_document(doc: SourceDocument, settings: ChunkSettings = ChunkSettings()) -> list[Chunk]:

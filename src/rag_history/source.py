@@ -19,8 +19,10 @@ from .language import detect_language
 SOURCE_SUFFIXES = (".txt", ".md")
 MAX_SOURCE_BYTES = 5_000_000
 
-# A numbered heading: "1. Giriş", "2. Millî Mücadele ...", "3.1 Alt başlık".
-_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*\.?)\s+(\S.{0,100})$")
+# A numbered heading: "1. Giriş", "2. Millî Mücadele ...", "3.1 Alt başlık". The number has a dot
+# and the title a capital, so a wrapped line opening with a date ("19 Mayıs 1919'da ...") or an
+# ordinal ("20. yüzyıla ...") stays in its paragraph.
+_HEADING = re.compile(r"^(\d{1,2}\.(?:\d{1,2}\.?)*)\s+([^\W\d_].{0,100})$")
 _TERMINAL = re.compile(r"[.!?…][\"'”’»)]*$|\)$")
 
 
@@ -96,7 +98,8 @@ def _lines(raw: str) -> list[_Line]:
 
 def _is_heading(line: _Line, previous_ended: bool) -> bool:
     m = _HEADING.match(line.text)
-    return bool(m) and previous_ended and not _TERMINAL.search(line.text) and len(line.text) < 110
+    return (bool(m) and m.group(2)[0].isupper() and previous_ended and not _TERMINAL.search(line.text)
+            and len(line.text) < 110)
 
 
 def _paragraph_blocks(raw: str):
@@ -155,19 +158,31 @@ _OPENERS = {"(": ")", "[": "]", "“": "”", "‘": "’", "«": "»"}
 def _split_points(text: str) -> list[int]:
     """Offsets where a new sentence starts, never inside brackets or quotes."""
     points = []
-    depth: list[str] = []
-    straight_quote = False
+    depth: list[str] = []  # closers of the open brackets and quotes
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
-        if ch in _OPENERS:
+        if ch in "‘’" and 0 < i < n - 1 and text[i - 1].isalpha() and text[i + 1].isalpha():
+            pass  # an apostrophe before a suffix ("Moskova’ya"), not a quote mark
+        elif text.startswith("‘’", i):  # the article's opening double quote, typed as two singles
+            depth.append("’’")
+            i += 2
+            continue
+        elif depth and text.startswith(depth[-1], i):
+            i += len(depth.pop())
+            continue
+        elif ch in _OPENERS:
             depth.append(_OPENERS[ch])
-        elif depth and ch == depth[-1]:
-            depth.pop()
         elif ch == '"':
-            straight_quote = not straight_quote
-        elif ch in ".!?…" and not depth and not straight_quote:
-            j = i + 1
+            depth.append('"')
+        elif ch in ".!?…":
+            # A sentence may end inside quotes only where they close: "... olmuştur.’’ 11 Mayıs".
+            closing = "".join(reversed(depth))
+            if not text.startswith(closing, i + 1):
+                i += 1
+                continue
+            depth.clear()
+            j = i + 1 + len(closing)
             while j < n and text[j] in ".!?…\"'”’»)":
                 j += 1
             if j < n and not text[j].isspace():
