@@ -47,28 +47,29 @@ def cmd_build(args) -> int:
     return 0
 
 
-def _read_question(args) -> str:
+def _read_question(args):
+    """The question as typed: str from argv (invalid UTF-8 as surrogates), bytes from stdin."""
+    from .question import MAX_INPUT_BYTES
+
     if args.question and args.question != "-":
         return args.question
-    data = sys.stdin.buffer.read()
-    return data.decode("utf-8", errors="replace")
+    return sys.stdin.buffer.read(MAX_INPUT_BYTES)
 
 
 def cmd_ask(args) -> int:
-    from .errors import QuestionError
+    from .question import clean_question
 
-    question = _read_question(args)
+    question = clean_question(_read_question(args))  # refuse an empty one before loading the model
     assistant = _load(args, progress=False)
-    try:
-        answer = assistant.ask(question, k=args.k)
-    except QuestionError as exc:
-        print(f"rag-history: {exc}", file=sys.stderr)
-        return 2
+    answer = assistant.ask(question.text, k=args.k)
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        record = answer.to_dict()
+        if question.notice:
+            record["notice"] = question.notice
+        print(json.dumps(record, ensure_ascii=False, indent=2))
         return 0
-    if answer.extra.get("notice"):
-        print(f"({answer.extra['notice']})")
+    if question.notice:
+        print(f"({question.notice})")
     print(answer.text)
     if args.sources_list and not answer.abstained:
         print()
