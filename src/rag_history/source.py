@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import statistics
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -283,7 +284,10 @@ def source_files(directory: Path) -> list[Path]:
     """Every text file in the source directory, in a stable order."""
     if not directory.is_dir():
         raise SourceError(f"source directory {directory} does not exist; create it and put .txt articles in it.")
-    files = sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES)
+    # Hidden files are skipped: "._article.txt" (macOS resource forks copied along with an upload)
+    # and editor swap files are binary, and one of them would stop the whole build.
+    files = sorted(p for p in directory.iterdir()
+                   if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SOURCE_SUFFIXES)
     if not files:
         raise SourceError(f"no .txt source texts in {directory}; add an article there, then run `rag-history build`.")
     return files
@@ -303,17 +307,24 @@ def read_metadata(path: Path) -> dict:
 
 
 def read_source(path: Path) -> str:
-    data = path.read_bytes()
-    if len(data) > MAX_SOURCE_BYTES:
-        raise SourceError(f"{path}: {len(data):,} bytes is more than the {MAX_SOURCE_BYTES:,}-byte limit "
+    """The text of a source file, or a SourceError naming the file and what to do about it."""
+    size = path.stat().st_size  # before reading: a huge file is refused without filling memory
+    if size > MAX_SOURCE_BYTES:
+        raise SourceError(f"{path}: {size:,} bytes is more than the {MAX_SOURCE_BYTES:,}-byte limit "
                           "for one source text; split it into several files.")
-    if b"\x00" in data:
-        raise SourceError(f"{path}: looks binary (NUL bytes); source texts must be plain UTF-8 text.")
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows "Unicode": NULs, but not binary
+        raise SourceError(f"{path}: saved as UTF-16; save it as UTF-8 (e.g. `iconv -f utf-16 -t utf-8 "
+                          "OLD.txt > NEW.txt`), then run `rag-history build`.")
+    if b"\x00" in data or data.startswith(b"%PDF"):
+        raise SourceError(f"{path}: not a text file (binary data); replace it with the article's plain UTF-8 "
+                          "text (for a PDF: `pdftotext -layout FILE.pdf FILE.txt`) or remove it.")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SourceError(f"{path}: not UTF-8 (byte {exc.start}); convert it, e.g. "
-                          f"`iconv -f windows-1254 -t utf-8`, then run `rag-history build`.") from None
+        raise SourceError(f"{path}: not UTF-8 (byte {exc.start}); convert it to UTF-8, e.g. for the usual "
+                          "Turkish Windows encoding `iconv -f windows-1254 -t utf-8 OLD.txt > NEW.txt`, "
+                          "then run `rag-history build`.") from None
 
 
 def load_document(path: Path) -> SourceDocument:
@@ -321,10 +332,13 @@ def load_document(path: Path) -> SourceDocument:
 
 
 def load_documents(directory: Path) -> list[SourceDocument]:
+    """Every source document; a second file with the same text is skipped, with a warning."""
     docs, seen = [], {}
     for path in source_files(directory):
         doc = load_document(path)
         if doc.sha256 in seen:  # the same text twice would answer everything twice
+            print(f"rag-history: {path.name} has the same text as {seen[doc.sha256]}; indexing it once, "
+                  f"as {seen[doc.sha256]}.", file=sys.stderr)
             continue
         seen[doc.sha256] = path.name
         docs.append(doc)
