@@ -19,6 +19,7 @@ from .citations import Citation, strip_citations
 from .index import SentenceRecord
 from .lexical import Tokenizer, fold, split_words
 from .retrieval import Passage, Query
+from .termmap import TermMatch
 
 MAX_SENTENCES = 3
 ABSTAIN_MESSAGE = {
@@ -53,6 +54,20 @@ SENTENCE_OFFERS = {
     "consequence": re.compile(r"(sonucu|sonucunda|böylece|neticede|nitekim|kılmıştır|sağlamış|"
                               r"etkilemiş|dolayısıyla|kalmışlardır)", re.I),
 }
+
+
+def key_terms(query: Query) -> list[TermMatch]:
+    """The question's names and numbers: what an answer must be about, not just near."""
+    words = split_words(query.text)
+    first = words[0] if words else ""
+    second_capital = len(words) > 1 and words[1][:1].isupper()
+    out = []
+    for m in query.terms:
+        name = m.term[:1].isupper() and len(m.term) > 2 and (m.term != first or second_capital)
+        number = m.term.isdigit() and len(m.term) >= 3
+        if name or number:
+            out.append(m)
+    return out
 
 
 def question_types(question: str) -> set[str]:
@@ -147,7 +162,6 @@ class Answerer:
         n = max(len(sentences), 1)
         self._idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self._default_idf = math.log(1 + n)
-        self._vocabulary = {fold(w) for s in sentences for w in split_words(s.text)}
 
     # --- candidates and scores ---------------------------------------------------------------
 
@@ -183,55 +197,45 @@ class Answerer:
             return self._abstain(query, passages, "no passage was retrieved")
         positions = sorted(prior)
         sims = self.vectors[positions] @ query.vector
-        q_words = set(_content_words(query.text))
+        q_words = set(query.tokens)
         types = question_types(query.text)
-        lexical_weight = s.lexical_weight if language == "tr" else s.lexical_weight * 0.4
-        base: dict[int, float] = {}
-        echo: dict[int, float] = {}
+        lexical_weight = s.lexical_weight if language == "tr" else s.lexical_weight * 0.6
+        match: dict[int, float] = {}
+        score: dict[int, float] = {}
         for pos, sim in zip(positions, sims):
-            overlap = self._overlap(q_words, pos)
-            text = self.sentences[pos].text
-            offered = sum(1 for t in types if SENTENCE_OFFERS[t].search(text))
-            base[pos] = float(sim) + lexical_weight * overlap + s.type_bonus * offered + 0.04 * prior[pos]
-            echo[pos] = float(sim) + lexical_weight * overlap
-        final = {}
+            match[pos] = float(sim) + lexical_weight * self._overlap(q_words, pos)
+            offered = sum(1 for t in types if SENTENCE_OFFERS[t].search(self.sentences[pos].text))
+            score[pos] = match[pos] + s.type_bonus * offered + 0.04 * prior[pos]
         for pos in positions:
+            # The answer often follows the sentence that restates the question.
             prev = pos - 1
-            carried = 0.0
-            if prev in echo and self._same_paragraph(prev, pos):
-                carried = s.follow_bonus * max(0.0, echo[prev] - echo[pos])
-            final[pos] = base[pos] + carried
-        best = max(final, key=final.get)
+            if prev in match and self._same_paragraph(prev, pos):
+                score[pos] += s.follow_bonus * max(0.0, match[prev] - match[pos])
+        best = max(score, key=score.get)
         best_sim = float(max(sims))
         if best_sim < s.min_similarity:
             return self._abstain(query, passages, f"best sentence similarity {best_sim:.2f} < {s.min_similarity}",
                                  best_sim)
-        missing = self.missing_key_terms(query.text)
+        missing = self.unsupported_terms(query, passages)
         if missing:
-            return self._abstain(query, passages, "not in the article: " + ", ".join(missing), best_sim)
+            return self._abstain(query, passages, "not in the evidence: " + ", ".join(missing), best_sim)
         chosen = [best]
         for q in (best - 1, best + 1):
-            if q in final and self._same_paragraph(best, q) and final[q] >= s.include_ratio * final[best]:
+            if q in score and self._same_paragraph(best, q) and score[q] >= s.include_ratio * score[best]:
                 chosen.append(q)
         chosen = sorted(chosen)[:MAX_SENTENCES]
         passage_of = self._passage_of(passages)
-        sentences = [self._answer_sentence(p, final[p], passage_of) for p in chosen]
+        sentences = [self._answer_sentence(p, score[p], passage_of) for p in chosen]
         text = " ".join(a.display(language) for a in sentences)
         return Answer(query.text, language, text, False, sentences, passages, confidence=best_sim)
 
-    def missing_key_terms(self, question: str) -> list[str]:
-        """Names and numbers in the question that the article never mentions (Turkish spelling)."""
+    def unsupported_terms(self, query: Query, passages: list[Passage]) -> list[str]:
+        """Names and numbers of the question that neither occur in nor map to the evidence."""
+        evidence = {fold(w) for p in passages for w in split_words(p.chunk.text)}
         missing = []
-        words = split_words(question)
-        for i, w in enumerate(words):
-            is_name = w[:1].isupper() and i > 0 and len(w) > 2
-            is_number = w.isdigit() and len(w) >= 3
-            if not (is_name or is_number):
-                continue
-            key = fold(w)
-            stem = key[: max(4, len(key) - 3)] if not is_number else key
-            if not any(v.startswith(stem) for v in self._vocabulary):
-                missing.append(w)
+        for m in key_terms(query):
+            if not any(fold(w) in evidence for w in m.words):
+                missing.append(m.term)
         return missing
 
     def _passage_of(self, passages: list[Passage]) -> dict[int, str]:

@@ -19,7 +19,6 @@ import time
 import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -28,8 +27,9 @@ from .chunking import Chunk, ChunkSettings, chunk_document
 from .citations import Citation, attribute
 from .errors import IndexProblem
 from .source import SourceDocument, load_documents, source_files
+from .termmap import vocabulary_of
 
-FORMAT = 1
+FORMAT = 2
 CURRENT = "current"
 MANIFEST = "manifest.json"
 # Above this many passages exact search gives way to HNSW (see benchmarks/RESULTS.md).
@@ -158,11 +158,17 @@ def build_lock(index_dir: Path):
 
 
 def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, encoder=None,
-                progress: bool = True, on_step: Callable[[str], None] | None = None) -> Path:
-    """Build the index from every source text; returns the directory that became current."""
+                progress: bool = True, force: bool = True) -> Path:
+    """Build the index from every source text; returns the directory that became current.
+
+    With force=False a build that waited for another one's lock is skipped when that one left
+    the index fresh.
+    """
     from .embedding import Encoder
 
     with build_lock(index_dir):
+        if not force and index_status(index_dir, source_dir, settings) is None:
+            return (index_dir / CURRENT).resolve()
         _clean_leftovers(index_dir)
         docs = load_documents(source_dir)
         chunks: list[Chunk] = []
@@ -178,6 +184,10 @@ def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, enco
             passage_vectors = _encode(encoder, [embedding_text(c) for c in chunks], "Embedding passages ", progress)
             sentence_vectors = _encode(encoder, [embedding_text_sentence(s) for s in sentences],
                                        "Embedding sentences", progress)
+            vocabulary = vocabulary_of(s.text for s in sentences)
+            vocab_vectors = _encode(encoder, vocabulary, "Embedding words    ", progress, batch=256)
+            (work / "vocabulary.json").write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
+            np.save(work / "vocab_vectors.npy", vocab_vectors)
             _write_jsonl(work / "chunks.jsonl", (c.to_dict() for c in chunks))
             _write_jsonl(work / "sentences.jsonl", (s.to_dict() for s in sentences))
             np.save(work / "sentence_vectors.npy", sentence_vectors)
@@ -276,6 +286,8 @@ class LoadedIndex:
     sentences: list[SentenceRecord]
     sentence_vectors: np.ndarray
     faiss_index: object
+    vocabulary: list[str]  # distinct source words, for cross-lingual term mapping
+    vocab_vectors: np.ndarray
 
     @property
     def model(self) -> str:
@@ -290,6 +302,8 @@ def index_status(index_dir: Path, source_dir: Path, settings: BuildSettings, ver
     try:
         manifest = json.loads((current / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        manifest = None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("source_files"), dict):
         return "the index manifest is unreadable"
     if manifest.get("format") != FORMAT or manifest.get("package_version") != __version__:
         return "the index was built by another version of rag-history"
@@ -297,18 +311,25 @@ def index_status(index_dir: Path, source_dir: Path, settings: BuildSettings, ver
         return f"the index was built with model {manifest.get('model')!r}, not {settings.model!r}"
     if manifest.get("chunking") != asdict(settings.chunking):
         return "the index was built with other chunking settings"
-    hashes = source_hashes(source_dir)
-    if hashes != manifest.get("source_files"):
-        changed = sorted(set(hashes.items()) ^ set(manifest.get("source_files", {}).items()))
-        names = sorted({name for name, _ in changed})
-        return "source texts changed since the last build: " + ", ".join(names)
-    if verify:
-        for name, sha in manifest.get("files", {}).items():
-            path = current / name
-            if not path.exists():
-                return f"index file {name} is missing"
-            if _file_sha(path) != sha:
-                return f"index file {name} is damaged (checksum mismatch)"
+    hashes, recorded = source_hashes(source_dir), manifest["source_files"]
+    changed = sorted(name for name in set(hashes) | set(recorded) if hashes.get(name) != recorded.get(name))
+    if changed:
+        return "source texts changed since the last build: " + ", ".join(changed)
+    return _damage(current, manifest.get("files")) if verify else None
+
+
+def _damage(build: Path, files) -> str | None:
+    """Why a build's files do not match its manifest's checksums (missing, extra, altered), or None."""
+    if not isinstance(files, dict) or not files:
+        return "the index manifest is unreadable"
+    present = {p.name for p in build.iterdir()} - {MANIFEST}
+    for name in sorted(present | set(files)):
+        if name not in files:
+            return f"index file {name} is not in the manifest"
+        if name not in present:
+            return f"index file {name} is missing"
+        if _file_sha(build / name) != files[name]:
+            return f"index file {name} is damaged (checksum mismatch)"
     return None
 
 
@@ -324,10 +345,13 @@ def load_index(index_dir: Path) -> LoadedIndex:
                      (current / "sentences.jsonl").read_text(encoding="utf-8").splitlines() if line]
         sentence_vectors = np.load(current / "sentence_vectors.npy")
         faiss_index = faiss.read_index(str(current / "passages.faiss"))
+        vocabulary = json.loads((current / "vocabulary.json").read_text(encoding="utf-8"))
+        vocab_vectors = np.load(current / "vocab_vectors.npy")
     except Exception as exc:  # any damage: the caller rebuilds or tells the user how
         raise IndexProblem(f"the index in {index_dir} cannot be read ({exc.__class__.__name__}); "
                            "run `rag-history build` to rebuild it.") from None
-    if faiss_index.ntotal != len(chunks) or len(sentence_vectors) != len(sentences):
+    if (faiss_index.ntotal != len(chunks) or len(sentence_vectors) != len(sentences)
+            or len(vocab_vectors) != len(vocabulary)):
         raise IndexProblem(f"the index in {index_dir} is inconsistent; run `rag-history build` to rebuild it.")
-    return LoadedIndex(current, manifest, chunks, sentences, sentence_vectors, faiss_index)
+    return LoadedIndex(current, manifest, chunks, sentences, sentence_vectors, faiss_index, vocabulary, vocab_vectors)
 

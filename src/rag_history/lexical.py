@@ -39,9 +39,13 @@ ENGLISH_STOPWORDS = frozenset(
 )
 
 
+_CIRCUMFLEX = str.maketrans("âîûÂÎÛ", "aiuaiu")
+
+
 def turkish_lower(text: str) -> str:
-    """Lowercase with Turkish dotted/dotless i: "İ" -> "i", "I" -> "ı"."""
-    return text.replace("İ", "i").replace("I", "ı").lower().replace("i̇", "i")
+    """Lowercase with Turkish dotted/dotless i ("İ" -> "i", "I" -> "ı"); the optional circumflex
+    of "millî", "askerî", "hâle" is dropped, as writers use it inconsistently."""
+    return text.replace("İ", "i").replace("I", "ı").lower().replace("i̇", "i").translate(_CIRCUMFLEX)
 
 
 def english_lower(text: str) -> str:
@@ -80,6 +84,9 @@ class Tokenizer:
     split: Callable[[str], list[str]] = split_words
     stopwords: frozenset[str] = TURKISH_STOPWORDS
     stemmer: str | None = "turkish"
+    # Cut stems to this many letters: Turkish words share a root prefix more reliably than
+    # Snowball finds it ("cephane"/"cephaneye"); 0 keeps whole stems.
+    prefix: int = 5
     _cache: dict = field(default_factory=dict, repr=False)
 
     def __call__(self, text: str) -> list[str]:
@@ -89,6 +96,8 @@ class Tokenizer:
         missing = [w for w in words if w not in self._cache]
         if missing:
             stems = _snowball(self.stemmer).stemWords(missing)
+            if self.prefix:
+                stems = [st if st.isdigit() else st[: self.prefix] for st in stems]
             self._cache.update(zip(missing, stems))
         return [self._cache[w] for w in words]
 

@@ -13,7 +13,9 @@ import numpy as np
 from .chunking import Chunk
 from .index import LoadedIndex
 from .language import detect_language
-from .lexical import BM25Index, Tokenizer, tokenizer_for
+from .lexical import (ENGLISH_STOPWORDS, TURKISH_STOPWORDS, BM25Index, Tokenizer, english_lower, split_words,
+                      tokenizer_for, turkish_lower)
+from .termmap import TermMapper, TermMatch, numbers_of
 
 RRF_K = 60
 LEXICAL_WEIGHT = {"tr": 1.0, "en": 0.35}
@@ -41,7 +43,16 @@ class Query:
     text: str
     language: str
     vector: np.ndarray
-    tokens: tuple[str, ...]  # BM25 tokens, Turkish-stemmed
+    tokens: tuple[str, ...]  # BM25 tokens in the sources' terms (Turkish-stemmed)
+    terms: tuple[TermMatch, ...]  # the question's content words mapped onto the sources' vocabulary
+
+
+def content_terms(text: str, language: str) -> list[str]:
+    """The question's content words as written (stopwords dropped), for term mapping."""
+    stop = ENGLISH_STOPWORDS if language == "en" else TURKISH_STOPWORDS
+    lower = english_lower if language == "en" else turkish_lower
+    words = [w for w in split_words(text) if lower(w) not in stop and (len(w) > 1 or w.isdigit())]
+    return list(dict.fromkeys(words))
 
 
 def rrf(rankings: list[tuple[np.ndarray, float]], size: int, k: int = RRF_K) -> np.ndarray:
@@ -58,12 +69,20 @@ class Retriever:
         self.index = index
         self.encoder = encoder
         self.chunks = index.chunks
-        self.bm25 = BM25Index([c.text for c in self.chunks], Tokenizer())
+        self.tokenizer = Tokenizer()
+        self.bm25 = BM25Index([c.text for c in self.chunks], self.tokenizer)
+        self.terms = TermMapper(index.vocabulary, index.vocab_vectors, encoder,
+                                numbers_of(s.text for s in index.sentences))
 
     def query(self, text: str, language: str | None = None) -> Query:
         language = language or detect_language(text)
         vector = self.encoder.encode([text])[0]
-        return Query(text, language, vector, tuple(tokenizer_for(language)(text)))
+        terms = tuple(self.terms.match(content_terms(text, language)))
+        tokens = tokenizer_for(language)(text)
+        if language != "tr":
+            # Search with the sources' own words for what the question names in another language.
+            tokens += [t for m in terms if m.how != "exact" for w in m.words[:3] for t in self.tokenizer(w)]
+        return Query(text, language, vector, tuple(dict.fromkeys(tokens)), terms)
 
     def search(self, query: Query, k: int = 5) -> list[Passage]:
         n = len(self.chunks)
