@@ -60,13 +60,17 @@ class Assistant:
             try:
                 index = load_index(settings.index_dir)
             except IndexProblem as exc:
+                if build != "auto":
+                    raise  # its message already says what to run
                 problem = str(exc)
         if problem is not None:
             if build != "auto":
                 raise IndexProblem(f"The index cannot be used: {problem}. Run `rag-history build`.")
             log(f"rag-history: building the index ({problem}).")
             encoder = Encoder(settings.build.model)
-            build_index(settings.source_dir, settings.index_dir, settings.build, encoder, progress=progress)
+            # force=False: when another process built it meanwhile, its fresh index is used as is.
+            build_index(settings.source_dir, settings.index_dir, settings.build, encoder, progress=progress,
+                        force=False)
             index = load_index(settings.index_dir)
         encoder = encoder or Encoder(index.model)
         return cls(settings, index, encoder)

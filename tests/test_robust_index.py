@@ -1,0 +1,187 @@
+"""A damaged, concurrent or interrupted index (issue 6): detected by checksums and rebuilt (or
+reported with the command to run), builds serialized by the lock, and a build killed with
+SIGKILL leaves the previous index loading and answering."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from rag_history import Assistant
+from rag_history.cli import main
+from rag_history.config import Settings
+from rag_history.errors import IndexProblem
+from rag_history.index import CURRENT, MANIFEST, build_index, index_status, load_index
+
+MOSCOW = "Moskova Antlaşması ne zaman imzalandı?"
+TESTS = Path(__file__).resolve().parent
+
+
+@pytest.fixture
+def built(fake_encoder, source_copy, tmp_path) -> Settings:
+    settings = Settings(source_dir=source_copy, index_dir=tmp_path / "index")
+    build_index(settings.source_dir, settings.index_dir, settings.build, fake_encoder(), progress=False)
+    return settings
+
+
+def _status(settings: Settings) -> str | None:
+    return index_status(settings.index_dir, settings.source_dir, settings.build)
+
+
+def _current(settings: Settings) -> Path:
+    return (settings.index_dir / CURRENT).resolve()
+
+
+def test_every_index_file_is_checked(built):
+    """Flip one byte of each file in turn: the checksum in the manifest names the file."""
+    files = sorted(p for p in _current(built).iterdir() if p.name != MANIFEST)
+    assert len(files) >= 5
+    for path in files:
+        data = path.read_bytes()
+        middle = len(data) // 2
+        path.write_bytes(data[:middle] + bytes([data[middle] ^ 0x20]) + data[middle + 1:])
+        assert _status(built) == f"index file {path.name} is damaged (checksum mismatch)"
+        path.write_bytes(data)
+    assert _status(built) is None
+
+
+def test_missing_and_unlisted_index_files_are_found(built):
+    stray = _current(built) / "extra.npy"
+    stray.write_bytes(b"\x93NUMPY")
+    assert _status(built) == "index file extra.npy is not in the manifest"
+    stray.unlink()
+    (_current(built) / "chunks.jsonl").unlink()
+    assert _status(built) == "index file chunks.jsonl is missing"
+
+
+def test_truncated_index_file_is_rebuilt_on_load(built):
+    chunks = _current(built) / "chunks.jsonl"
+    chunks.write_bytes(chunks.read_bytes()[:100])
+    log: list[str] = []
+    assistant = Assistant.load(built, log=log.append)
+    assert "chunks.jsonl is damaged" in log[0]
+    assert _status(built) is None and not assistant.ask(MOSCOW).abstained
+
+
+@pytest.mark.parametrize("damage", [
+    lambda text: text[: len(text) // 2],  # truncated
+    lambda text: "",  # emptied
+    lambda text: "[]",  # valid JSON, not a manifest
+    lambda text: json.dumps({k: v for k, v in json.loads(text).items() if k != "files"}),  # checksums lost
+    lambda text: json.dumps({**json.loads(text), "source_files": [1, 2]}),  # wrong shape
+])
+def test_damaged_manifest_is_detected_and_rebuilt(built, damage):
+    manifest = _current(built) / MANIFEST
+    manifest.write_text(damage(manifest.read_text(encoding="utf-8")), encoding="utf-8")
+    assert _status(built) == "the index manifest is unreadable"
+    Assistant.load(built, log=lambda msg: None)
+    assert _status(built) is None
+
+
+def test_no_build_reports_the_command_to_run(built, capsys):
+    chunks = _current(built) / "chunks.jsonl"
+    chunks.write_bytes(chunks.read_bytes()[:100])
+    status = main(["ask", "--no-build", "--sources", str(built.source_dir), "--index", str(built.index_dir), MOSCOW])
+    err = capsys.readouterr().err
+    assert status == 2 and err.count("\n") == 1
+    assert "chunks.jsonl is damaged" in err and "`rag-history build`" in err and "Traceback" not in err
+
+
+def test_unreadable_index_with_no_build_says_what_to_run_once(built, monkeypatch):
+    """A file that passes the checksum but cannot be loaded: the message names the command once."""
+    monkeypatch.setattr("rag_history.assistant.index_status", lambda *a, **k: None)
+    (_current(built) / "passages.faiss").write_bytes(b"not faiss")
+    with pytest.raises(IndexProblem) as exc:
+        Assistant.load(built, build="never")
+    assert str(exc.value).count("rag-history build") == 1
+
+
+def test_a_build_that_waited_for_a_fresh_index_is_skipped(built, fake_encoder):
+    before = _current(built)
+    again = build_index(built.source_dir, built.index_dir, built.build, fake_encoder(), progress=False, force=False)
+    assert again == before
+
+
+# Run in two processes at once: each waits for the "go" file, then builds with an encoder that
+# records when it worked. With the lock their working times cannot overlap.
+_BUILDER = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    sys.path.insert(0, {tests!r})
+    from conftest import HashingEncoder
+    from rag_history.config import Settings
+    from rag_history.index import build_index
+
+    class SlowEncoder(HashingEncoder):
+        def encode(self, texts, batch_size=64):
+            with open({log!r}, "a") as log:
+                log.write(f"{{sys.argv[1]}} {{time.time()}}\\n")
+            time.sleep(0.05)
+            return super().encode(texts)
+
+    settings = Settings(source_dir=Path({sources!r}), index_dir=Path({index!r}))
+    print("ready", flush=True)
+    for _ in range(600):
+        if Path({go!r}).exists():
+            break
+        time.sleep(0.01)
+    build_index(settings.source_dir, settings.index_dir, settings.build, SlowEncoder(), progress=False)
+""")
+
+
+def test_two_builds_at_once_are_serialized(fake_encoder, source_copy, tmp_path):
+    go, log = tmp_path / "go", tmp_path / "encode.log"
+    script = _BUILDER.format(tests=str(TESTS), log=str(log), sources=str(source_copy),
+                             index=str(tmp_path / "index"), go=str(go))
+    builders = [subprocess.Popen([sys.executable, "-c", script, name], stdout=subprocess.PIPE, text=True)
+                for name in ("a", "b")]
+    for b in builders:
+        assert b.stdout.readline().strip() == "ready"
+    go.touch()
+    for b in builders:
+        assert b.wait(timeout=120) == 0
+    spans = {}
+    for line in log.read_text().splitlines():
+        name, at = line.split()
+        lo, hi = spans.get(name, (float("inf"), 0.0))
+        spans[name] = (min(lo, float(at)), max(hi, float(at)))
+    (a_lo, a_hi), (b_lo, b_hi) = spans["a"], spans["b"]
+    assert a_hi < b_lo or b_hi < a_lo, f"builds overlapped: {spans}"
+    settings = Settings(source_dir=source_copy, index_dir=tmp_path / "index")
+    assert _status(settings) is None
+    assert not list(settings.index_dir.glob(".tmp-*")) and len(list(settings.index_dir.glob("build-*"))) == 1
+
+
+def test_build_killed_midway_leaves_the_previous_index_answering(assistant, settings, tmp_path):
+    """SIGKILL a real `rag-history build --force` while it embeds; the old index still answers."""
+    index = tmp_path / "index"
+    shutil.copytree(settings.index_dir, index, symlinks=True)
+    copy = settings.with_(index_dir=index)
+    previous = _current(copy)
+    with open(tmp_path / "build.err", "wb") as err:
+        build = subprocess.Popen([sys.executable, "-m", "rag_history.cli", "build", "--force",
+                                  "--sources", str(copy.source_dir), "--index", str(index)],
+                                 stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            deadline = time.monotonic() + 120
+            while not list(index.glob(".tmp-*")) and build.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+            os.kill(build.pid, signal.SIGKILL)
+        finally:
+            build.kill()
+            build.wait(timeout=30)
+    assert build.returncode == -signal.SIGKILL
+    assert list(index.glob(".tmp-*")), "the build was not caught midway"
+    assert _current(copy) == previous
+    assert _status(copy) is None
+    survivor = Assistant(copy, load_index(index), assistant.encoder)  # the encoder is loaded already
+    assert survivor.ask(MOSCOW).text == assistant.ask(MOSCOW).text
