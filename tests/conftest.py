@@ -113,19 +113,21 @@ def fixture_sources(tmp_path) -> Path:
     return directory
 
 
-@pytest.fixture
-def reuse_encoder(monkeypatch, assistant):
-    """Any code path that loads the session's model gets the loaded one (a load takes ~7 s)."""
+def patch_encoder(monkeypatch, loaded) -> None:
+    """Any code path that loads the model of `loaded` gets `loaded` (a model load takes ~7 s)."""
     from rag_history import embedding
 
     real = embedding.Encoder
 
     def encoder(name=None):
-        if embedding.canonical_model_name(name) == assistant.encoder.name:
-            return assistant.encoder
-        return real(name)
+        return loaded if embedding.canonical_model_name(name) == loaded.name else real(name)
 
     monkeypatch.setattr(embedding, "Encoder", encoder)
+
+
+@pytest.fixture
+def reuse_encoder(monkeypatch, assistant):
+    patch_encoder(monkeypatch, assistant.encoder)
     return assistant.encoder
 
 
