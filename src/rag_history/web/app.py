@@ -89,7 +89,9 @@ def _chat(labels: dict[str, str], compact: bool) -> ChatParts:
         question = gr.Textbox(label=labels["question"], placeholder=labels["placeholder"], show_label=not compact,
                               elem_id="rh-question", scale=5, max_lines=4, autofocus=not compact)
         send = gr.Button(labels["send"], variant="primary", elem_id="rh-send", scale=1, min_width=80)
-    examples = gr.Examples(EXAMPLES, inputs=question, label=labels["examples"], examples_per_page=len(EXAMPLES))
+    shown = EXAMPLES[::2] if compact else EXAMPLES  # the embed view keeps one per language
+    examples = gr.Examples(shown, inputs=question, label=labels["examples"], examples_per_page=len(shown),
+                           elem_id="rh-examples")
     return ChatParts(language, chatbot, question, send, examples.dataset)
 
 

@@ -1,0 +1,100 @@
+"""Fixtures for the end-to-end tests: the chat server, a course-page site on another origin, and
+Debian's Chromium driven by Playwright (nothing is downloaded: no `playwright install`)."""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+COURSE_PAGE = ROOT / "examples" / "course_page.html"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+WAIT_MS = 90_000  # a slow shared 2-core machine: generous, and bounded
+FRAME_ANCESTORS = "'self' http://127.0.0.1:*"  # the course site runs on another loopback port
+
+
+@pytest.fixture(scope="session")
+def chat_url(assistant) -> str:
+    """The chat served on a free loopback port for the whole session."""
+    from rag_history.web.server import RunningServer, ServeOptions, create_app
+
+    app = create_app(assistant, ServeOptions(port=0, frame_ancestors=FRAME_ANCESTORS))
+    with RunningServer(app, "127.0.0.1", 0) as server:
+        yield server.url
+
+
+class _CoursePage(SimpleHTTPRequestHandler):
+    """Serves examples/ with the widget's address pointed at the test's chat server."""
+
+    def __init__(self, *args, chat_url: str, **kwargs):
+        self.chat_url = chat_url
+        super().__init__(*args, directory=str(COURSE_PAGE.parent), **kwargs)
+
+    def do_GET(self):
+        if self.path.split("?")[0] != "/course_page.html":
+            return super().do_GET()
+        body = COURSE_PAGE.read_text(encoding="utf-8").replace("http://127.0.0.1:7860", self.chat_url).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):  # keep the test output clean
+        pass
+
+
+@pytest.fixture(scope="session")
+def course_url(chat_url) -> str:
+    """examples/course_page.html from a second local server: another origin than the chat."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(_CoursePage, chat_url=chat_url))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/course_page.html"
+    httpd.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(url, locale) -> a page in a fresh context; dialogs (alert) are recorded and dismissed."""
+    contexts = []
+
+    def open_(url: str, locale: str = "en-US", **context_options):
+        context = browser.new_context(locale=locale, viewport={"width": 1100, "height": 900}, **context_options)
+        context.set_default_timeout(WAIT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.dialogs = []
+        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+        page.goto(url)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
