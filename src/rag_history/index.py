@@ -249,6 +249,12 @@ def _write_jsonl(path: Path, rows) -> None:
         os.fsync(f.fileno())
 
 
+def _read_jsonl(path: Path) -> list[dict]:
+    # Split on "\n" only: str.splitlines() also breaks at U+0085, U+2028 and the like, which
+    # json.dumps(ensure_ascii=False) leaves inside a record when a source text contains them.
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line]
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -339,10 +345,8 @@ def load_index(index_dir: Path) -> LoadedIndex:
     current = (index_dir / CURRENT).resolve()
     try:
         manifest = json.loads((current / MANIFEST).read_text(encoding="utf-8"))
-        chunks = [Chunk.from_dict(json.loads(line)) for line in
-                  (current / "chunks.jsonl").read_text(encoding="utf-8").splitlines() if line]
-        sentences = [SentenceRecord.from_dict(json.loads(line)) for line in
-                     (current / "sentences.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        chunks = [Chunk.from_dict(row) for row in _read_jsonl(current / "chunks.jsonl")]
+        sentences = [SentenceRecord.from_dict(row) for row in _read_jsonl(current / "sentences.jsonl")]
         sentence_vectors = np.load(current / "sentence_vectors.npy")
         faiss_index = faiss.read_index(str(current / "passages.faiss"))
         vocabulary = json.loads((current / "vocabulary.json").read_text(encoding="utf-8"))
