@@ -48,12 +48,22 @@ SENTENCE_OFFERS = {
     "person": re.compile(r"\b[A-ZÇĞİÖŞÜ][a-zçğıöşü]+\s+(Paşa|Bey|Efendi)\b|\b[A-ZÇĞİÖŞÜ][a-zçğıöşü]+\s+"
                          r"[A-ZÇĞİÖŞÜ][a-zçğıöşü]+\b"),
     "place": re.compile(r"\b[A-ZÇĞİÖŞÜ][a-zçğıöşü]+['’](da|de|ta|te|ya|ye|a|e|dan|den|tan|ten)\b"),
-    "number": re.compile(r"\d|\b(bir|iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on|yüz|bin|milyon)\b", re.I),
+    # A quantity, not a year or the day of a date ("bir" is also the indefinite article).
+    "number": re.compile(r"\b(?!(?:1[5-9]|20)\d\d\b)\d+(?:[.,]\d+)?\b(?!\s*(?:" + _MONTHS + r"))|"
+                         r"\b(iki|üç|dört|beş|altı|yedi|sekiz|dokuz|yüz|bin|milyon|milyar|two|three|four|five|"
+                         r"six|seven|eight|nine|ten|hundred|thousand|million)\b", re.I),
     "reason": re.compile(r"(sebebiyle|nedeniyle|amacıyla|gayesi|gayesinde|için|çünkü|dolayı|menfaat|"
                          r"ihtiyaç|istiyor|istemesi|isteyen|açısından)", re.I),
     "consequence": re.compile(r"(sonucu|sonucunda|böylece|neticede|nitekim|kılmıştır|sağlamış|"
                               r"etkilemiş|dolayısıyla|kalmışlardır)", re.I),
 }
+
+
+# Words that say what kind of answer is wanted, not what it is about.
+QUESTION_WORDS = frozenset(fold(w) for w in """tarih tarihte tarihinde tarihi zaman yıl yılında yıllar gün günü ay
+    ayında kim kimdir kimi kimin kime nere nerede nereye nereden neden niçin niye nasıl hangi kaç ne neydi
+    nedir sebep sebebi nedeni amacı date dates year years day days month when who whom whose where why how
+    which what reason happen happened""".split())
 
 
 def key_terms(query: Query) -> list[TermMatch]:
@@ -68,6 +78,17 @@ def key_terms(query: Query) -> list[TermMatch]:
         if name or number:
             out.append(m)
     return out
+
+
+def _alias_groups(question: str, terms: list[TermMatch]) -> list[list[TermMatch]]:
+    """Group a term with one written right after it in parentheses: "Gyumri (Gümrü)"."""
+    groups: list[list[TermMatch]] = []
+    for m in terms:
+        if groups and re.search(re.escape(groups[-1][0].term) + r"\s*\(\s*" + re.escape(m.term), question):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
 
 
 def question_types(question: str) -> set[str]:
@@ -140,11 +161,32 @@ class Answer:
 @dataclass(frozen=True)
 class AnswerSettings:
     passages_considered: int = 4
+    coverage_weight: float = 0.35  # weight of the question terms a sentence covers
+    type_bonus: float = 0.06  # for offering what the question asks for (a date, a reason, ...)
+    prior_weight: float = 0.04  # for standing in a better-ranked passage
+    pair_margin: float = 0.0  # what two adjacent sentences must gain over one to be shown together
     min_similarity: float = 0.28  # below this no sentence is close enough to be an answer
-    lexical_weight: float = 0.35
-    type_bonus: float = 0.06
-    follow_bonus: float = 0.5  # share of the previous sentence's echo passed on to its successor
-    include_ratio: float = 0.9  # a neighbour joins the answer when it scores this close to the best
+    min_support: float = 0.0  # share of the question's terms the answer must cover
+
+
+@dataclass(frozen=True)
+class QuestionTerm:
+    """A content word of the question, as the stems it may take in the sources."""
+
+    term: str
+    stems: frozenset[str]
+    weight: float
+    key: bool  # a name or number: the answer must be about it
+
+
+@dataclass(frozen=True)
+class Window:
+    """One sentence, or two adjacent ones of a paragraph, as a candidate answer."""
+
+    positions: tuple[int, ...]
+    score: float
+    similarity: float
+    coverage: float
 
 
 class Answerer:
@@ -154,16 +196,42 @@ class Answerer:
         self.vectors = sentence_vectors
         self.settings = settings
         self._position = {(s.source, s.index): i for i, s in enumerate(sentences)}
-        self._words = [set(_content_words(strip_citations(s.text))) for s in sentences]
+        self._stems = [frozenset(_content_words(strip_citations(s.text))) for s in sentences]
         df: dict[str, int] = {}
-        for words in self._words:
-            for w in words:
+        for stems in self._stems:
+            for w in stems:
                 df[w] = df.get(w, 0) + 1
         n = max(len(sentences), 1)
         self._idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self._default_idf = math.log(1 + n)
 
-    # --- candidates and scores ---------------------------------------------------------------
+    # --- question terms ----------------------------------------------------------------------
+
+    def question_terms(self, query: Query) -> list[QuestionTerm]:
+        keys = {m.term for m in key_terms(query)}
+        out = []
+        for m in query.terms:
+            if fold(m.term) in QUESTION_WORDS:
+                continue
+            own = query.language == "tr" or m.how in ("exact", "spelling")
+            stems = set(_content_words(m.term)) if own else set()
+            for w in m.words[:6]:
+                stems.update(_content_words(w))
+            if not stems and not m.term[:1].isupper():
+                continue  # an English word with no counterpart in the sources: nothing to weigh
+            weight = max((self._idf[st] for st in stems if st in self._idf), default=self._default_idf)
+            key = m.term in keys
+            out.append(QuestionTerm(m.term, frozenset(stems), weight * (2.0 if key else 1.0), key))
+        return out
+
+    def coverage(self, terms: list[QuestionTerm], positions) -> float:
+        total = sum(t.weight for t in terms)
+        if not total:
+            return 0.0
+        words = frozenset().union(*(self._stems[p] for p in positions))
+        return sum(t.weight for t in terms if t.stems & words) / total
+
+    # --- candidates ----------------------------------------------------------------------------
 
     def _candidates(self, passages: list[Passage]) -> dict[int, float]:
         """Sentence position -> prior from the best passage holding it (1.0 for the first)."""
@@ -183,59 +251,77 @@ class Answerer:
         sa, sb = self.sentences[a], self.sentences[b]
         return sa.source == sb.source and sa.paragraph == sb.paragraph
 
-    def _overlap(self, question_words: set[str], pos: int) -> float:
-        if not question_words:
-            return 0.0
-        weights = {w: self._idf.get(w, self._default_idf) for w in question_words}
-        return sum(v for w, v in weights.items() if w in self._words[pos]) / sum(weights.values())
+    def _windows(self, query: Query, prior: dict[int, float], terms: list[QuestionTerm]) -> list[Window]:
+        """Score single sentences and adjacent pairs: the answer often follows (or precedes) the
+        sentence that restates the question, and the pair then matches better than either."""
+        s = self.settings
+        types = question_types(query.text)
+        sims = {p: float(self.vectors[p] @ query.vector) for p in prior}
+        out = []
+        for p in sorted(prior):
+            spans = [(p,)]
+            if p + 1 in prior and self._same_paragraph(p, p + 1):
+                spans.append((p, p + 1))
+            for span in spans:
+                if len(span) == 1:
+                    similarity = sims[p]
+                else:
+                    # USE averages word features, so the mean vector stands in for the pair's.
+                    v = self.vectors[p] + self.vectors[p + 1]
+                    similarity = float(v @ query.vector) / max(float(np.linalg.norm(v)), 1e-9)
+                cov = self.coverage(terms, span)
+                text = " ".join(self.sentences[q].text for q in span)
+                offered = sum(1 for t in types if SENTENCE_OFFERS[t].search(text))
+                score = (similarity + s.coverage_weight * cov + s.type_bonus * offered
+                         + s.prior_weight * max(prior[q] for q in span) - s.pair_margin * (len(span) - 1))
+                out.append(Window(span, score, similarity, cov))
+        return out
+
+    # --- the answer ----------------------------------------------------------------------------
 
     def answer(self, query: Query, passages: list[Passage]) -> Answer:
         s = self.settings
-        language = query.language
         prior = self._candidates(passages)
         if not prior:
             return self._abstain(query, passages, "no passage was retrieved")
-        positions = sorted(prior)
-        sims = self.vectors[positions] @ query.vector
-        q_words = set(query.tokens)
-        types = question_types(query.text)
-        lexical_weight = s.lexical_weight if language == "tr" else s.lexical_weight * 0.6
-        match: dict[int, float] = {}
-        score: dict[int, float] = {}
-        for pos, sim in zip(positions, sims):
-            match[pos] = float(sim) + lexical_weight * self._overlap(q_words, pos)
-            offered = sum(1 for t in types if SENTENCE_OFFERS[t].search(self.sentences[pos].text))
-            score[pos] = match[pos] + s.type_bonus * offered + 0.04 * prior[pos]
-        for pos in positions:
-            # The answer often follows the sentence that restates the question.
-            prev = pos - 1
-            if prev in match and self._same_paragraph(prev, pos):
-                score[pos] += s.follow_bonus * max(0.0, match[prev] - match[pos])
-        best = max(score, key=score.get)
-        best_sim = float(max(sims))
+        terms = self.question_terms(query)
+        windows = self._windows(query, prior, terms)
+        best = max(windows, key=lambda w: w.score)
+        best_sim = max(w.similarity for w in windows if len(w.positions) == 1)
         if best_sim < s.min_similarity:
             return self._abstain(query, passages, f"best sentence similarity {best_sim:.2f} < {s.min_similarity}",
                                  best_sim)
         missing = self.unsupported_terms(query, passages)
         if missing:
             return self._abstain(query, passages, "not in the evidence: " + ", ".join(missing), best_sim)
-        chosen = [best]
-        for q in (best - 1, best + 1):
-            if q in score and self._same_paragraph(best, q) and score[q] >= s.include_ratio * score[best]:
-                chosen.append(q)
-        chosen = sorted(chosen)[:MAX_SENTENCES]
+        if best.coverage < s.min_support:
+            return self._abstain(query, passages, f"the best answer covers {best.coverage:.2f} of the question's "
+                                 f"terms < {s.min_support}", best_sim)
+        wanted = question_types(query.text) & {"date", "number"}
+        text = " ".join(self.sentences[p].text for p in best.positions)
+        if wanted and not any(SENTENCE_OFFERS[t].search(text) for t in wanted):
+            return self._abstain(query, passages, f"the question asks for a {'/'.join(sorted(wanted))}, "
+                                 "the best answer gives none", best_sim)
         passage_of = self._passage_of(passages)
-        sentences = [self._answer_sentence(p, score[p], passage_of) for p in chosen]
-        text = " ".join(a.display(language) for a in sentences)
-        return Answer(query.text, language, text, False, sentences, passages, confidence=best_sim)
+        sentences = [self._answer_sentence(p, best.score, passage_of) for p in best.positions]
+        shown = " ".join(a.display(query.language) for a in sentences)
+        answer = Answer(query.text, query.language, shown, False, sentences, passages, confidence=best_sim)
+        answer.extra["coverage"] = round(best.coverage, 4)
+        return answer
 
     def unsupported_terms(self, query: Query, passages: list[Passage]) -> list[str]:
-        """Names and numbers of the question that neither occur in nor map to the evidence."""
-        evidence = {fold(w) for p in passages for w in split_words(p.chunk.text)}
+        """Names and numbers of the question that neither occur in nor map to the evidence.
+
+        Words are compared by their first five letters, so inflection ("Antlaşmaları" /
+        "Anlaşmaları" aside) does not hide a name; a term followed by another in parentheses
+        ("Gyumri (Gümrü)") is supported when either is.
+        """
+        evidence = {fold(w)[:5] for p in passages for w in split_words(p.chunk.text)}
+        groups = _alias_groups(query.text, key_terms(query))
         missing = []
-        for m in key_terms(query):
-            if not any(fold(w) in evidence for w in m.words):
-                missing.append(m.term)
+        for group in groups:
+            if not any(fold(w)[:5] in evidence for m in group for w in (m.term, *m.words)):
+                missing.append(group[0].term)
         return missing
 
     def _passage_of(self, passages: list[Passage]) -> dict[int, str]:
