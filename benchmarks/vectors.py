@@ -40,7 +40,7 @@ def embed(texts: list[str], encoder, label: str = "Embedding") -> np.ndarray:
 
 
 def blas_threads(encoder, threads: int | None):
-    """Set the USE module's BLAS threads before its first encode (None: the product's setting).
+    """Set the USE module's BLAS threads (None: keep the product's setting); returns the setting.
 
     On two shared cores one thread embeds several times faster than two when the other core is
     busy (OpenBLAS threads wait for each other); see RESULTS.md.
@@ -48,6 +48,8 @@ def blas_threads(encoder, threads: int | None):
     module = encoder._model[0]
     if threads is not None and hasattr(module, "use"):
         module.use.threads = threads
+        if module.use._backend is not None:  # already loaded: it keeps its own copy
+            module.use._backend.threads = threads
     return getattr(getattr(module, "use", None), "threads", None)
 
 

@@ -1,0 +1,101 @@
+"""How cost grows with the corpus: a synthetic corpus of N passages through the product's index.
+
+For one size: embed the passages with the default encoder (progress bar), build the FAISS index
+the product would build (index.make_faiss_index: exact below ANN_THRESHOLD, approximate above),
+its size on disk and in memory, dense search latency at the retriever's depth, the approximate
+index's recall@10 and speed-up against exact search, and the full hybrid retrieval (question
+embedding, FAISS, BM25, fusion) over the same passages. One size per process, so peak memory is
+that size's own.
+
+    python benchmarks/scale.py --size 10000 --out results/scale-10000.json [--reuse]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import tempfile
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+
+from ann import disk_mb, query_vectors, recall, search_latency
+from common import ROOT, peak_rss_mb, questions, rss_mb, summary_ms, write_json
+from corpus import passages
+from vectors import corpus_vectors
+
+
+def hybrid_latency(texts: list[str], faiss_index, encoder, rounds: int = 3) -> tuple[float, dict]:
+    """BM25 build time and latency of Retriever.query + search, as Assistant.ask pays them.
+
+    The article's own index (built privately) supplies everything but the passages, so the
+    retriever sees exactly what it would load, with the synthetic passages and FAISS index in.
+    """
+    from rag_history.config import Settings
+    from rag_history.index import build_index, load_index
+    from rag_history.retrieval import Retriever
+
+    with tempfile.TemporaryDirectory(prefix="rag-bench-scale-") as tmp:
+        build_index(ROOT / "source_texts", Path(tmp), Settings.from_env().build, encoder, progress=False)
+        article = load_index(Path(tmp))
+    index = dataclasses.replace(article, chunks=[SimpleNamespace(text=t) for t in texts], faiss_index=faiss_index)
+    start = time.perf_counter()
+    retriever = Retriever(index, encoder)
+    bm25_build = time.perf_counter() - start
+    qs = questions()
+    times = []
+    for _ in range(rounds):
+        for q in qs:
+            t0 = time.perf_counter()
+            retriever.search(retriever.query(q), 5)
+            times.append(time.perf_counter() - t0)
+    return round(bm25_build, 2), summary_ms(times)
+
+
+def main() -> None:
+    import faiss
+
+    from rag_history import index as product_index
+    from rag_history.embedding import Encoder
+    from rag_history.retrieval import DENSE_CANDIDATES
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", type=int, required=True)
+    parser.add_argument("--out", help="write the figures here as JSON (default: print them)")
+    parser.add_argument("--reuse", action="store_true", help="slice cached vectors instead of embedding again")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="USE BLAS threads while embedding (1: fastest on two shared cores)")
+    args = parser.parse_args()
+
+    encoder = Encoder()
+    vectors, meta = corpus_vectors(args.size, encoder=encoder, reuse=args.reuse, threads=args.threads)
+    queries = query_vectors(encoder)
+    base_rss = rss_mb()
+
+    start = time.perf_counter()
+    index = product_index.make_faiss_index(vectors)
+    build_s = time.perf_counter() - start
+    index_rss = rss_mb() - base_rss
+    approximate = not isinstance(index, faiss.IndexFlat)
+    latency, found = search_latency(index, queries, DENSE_CANDIDATES)
+    result = {
+        "n": args.size, "embedding": meta, "index_type": type(index).__name__, "approximate": approximate,
+        "faiss_build_s": round(build_s, 2), "disk_mb": disk_mb(index), "index_rss_mb": round(index_rss, 1),
+        "vectors_mb": round(vectors.nbytes / 2**20, 1), "dense_search": latency,
+    }
+    if approximate:
+        exact = product_index.make_faiss_index(vectors, exact=True)
+        exact_latency, exact_ids = search_latency(exact, queries, DENSE_CANDIDATES)
+        result.update({"exact_search": exact_latency, "recall@10": recall(found, exact_ids, 10),
+                       f"recall@{DENSE_CANDIDATES}": recall(found, exact_ids, DENSE_CANDIDATES),
+                       "speedup_p50": round(exact_latency["p50_ms"] / latency["p50_ms"], 1)})
+        del exact
+    result["bm25_build_s"], result["hybrid_retrieval"] = hybrid_latency(passages(args.size), index, encoder)
+    result["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    write_json(args.out, result)
+
+
+if __name__ == "__main__":
+    main()
