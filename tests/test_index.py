@@ -49,7 +49,7 @@ def test_build_writes_a_complete_manifest(small, reuse_encoder):
     manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["model"] == reuse_encoder.name == "use-multilingual-v3"
     assert manifest["dimension"] == reuse_encoder.dimension == 512
-    assert manifest["chunking"] == {"max_tokens": 128, "overlap_tokens": 32}
+    assert manifest["chunking"] == {"max_tokens": small.chunk_tokens, "overlap_tokens": small.chunk_overlap}
     assert manifest["package_version"] == rag_history.__version__
     sidecar = FIXTURE_NAME.replace(".txt", ".json")
     assert manifest["source_files"] == {name: sha256(small.source_dir / name) for name in (FIXTURE_NAME, sidecar)}

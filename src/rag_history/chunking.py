@@ -25,8 +25,8 @@ def count_tokens(text: str) -> int:
 
 @dataclass(frozen=True)
 class ChunkSettings:
-    max_tokens: int = 128
-    overlap_tokens: int = 32
+    max_tokens: int = 192
+    overlap_tokens: int = 48
 
     def __post_init__(self):
         if self.max_tokens < 16:

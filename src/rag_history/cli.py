@@ -148,8 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("build", parents=[common], help="build the index from the source texts")
-    p.add_argument("--chunk-tokens", type=int, help="chunk size in tokens (default 128)")
-    p.add_argument("--chunk-overlap", type=int, help="chunk overlap in tokens (default 32)")
+    p.add_argument("--chunk-tokens", type=int, help="chunk size in tokens (default 192)")
+    p.add_argument("--chunk-overlap", type=int, help="chunk overlap in tokens (default 48)")
     p.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
     p.set_defaults(func=cmd_build)
 

@@ -30,8 +30,8 @@ class Settings:
     source_dir: Path = field(default_factory=lambda: Path("source_texts"))
     index_dir: Path = field(default_factory=lambda: Path("index"))
     model: str = DEFAULT_MODEL
-    chunk_tokens: int = 128
-    chunk_overlap: int = 32
+    chunk_tokens: int = 192
+    chunk_overlap: int = 48
     top_k: int = 5
 
     @classmethod
@@ -41,8 +41,8 @@ class Settings:
             source_dir=Path(env.get("RAG_HISTORY_SOURCES") or "source_texts"),
             index_dir=Path(env.get("RAG_HISTORY_INDEX") or "index"),
             model=env.get("RAG_HISTORY_MODEL") or DEFAULT_MODEL,
-            chunk_tokens=_env_int("RAG_HISTORY_CHUNK_TOKENS", 128),
-            chunk_overlap=_env_int("RAG_HISTORY_CHUNK_OVERLAP", 32),
+            chunk_tokens=_env_int("RAG_HISTORY_CHUNK_TOKENS", 192),
+            chunk_overlap=_env_int("RAG_HISTORY_CHUNK_OVERLAP", 48),
             top_k=_env_int("RAG_HISTORY_TOP_K", 5),
         )
         return base.with_(**{k: v for k, v in overrides.items() if v is not None})
