@@ -28,8 +28,9 @@ run: install
 test: install
 	$(BIN)/python -m pytest -q -rs
 
+# make bench: figures in benchmarks/RESULTS.md (long: embeds 100k passages); BENCH_ARGS=--quick skips 100k.
 bench: install
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) index/current index/build-* index/.tmp-*

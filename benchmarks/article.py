@@ -44,7 +44,8 @@ def warm(index_dir: Path, rounds: int) -> dict:
     from rag_history import Assistant
     from rag_history.config import Settings
 
-    assistant = Assistant.load(Settings.from_env(index_dir=index_dir), build="never")
+    settings = Settings.from_env(index_dir=index_dir, source_dir=ROOT / "source_texts")
+    assistant = Assistant.load(settings, build="auto")  # fresh already; "auto" only guards against a race
     qs = questions()
     for q in qs:  # warm-up: lazy model weights, tokenizer caches, BLAS buffers
         assistant.ask(q)
