@@ -59,6 +59,9 @@ SENTENCE_OFFERS = {
 }
 
 
+# Kinds of answer a sentence either gives or does not: a window without one cannot answer.
+SLOT_TYPES = frozenset({"date", "number"})
+
 # Words that say what kind of answer is wanted, not what it is about.
 QUESTION_WORDS = frozenset(fold(w) for w in """tarih tarihte tarihinde tarihi zaman yıl yılında yıllar gün günü ay
     ayında kim kimdir kimi kimin kime nere nerede nereye nereden neden niçin niye nasıl hangi kaç ne neydi
@@ -196,7 +199,8 @@ class Answerer:
         self.vectors = sentence_vectors
         self.settings = settings
         self._position = {(s.source, s.index): i for i, s in enumerate(sentences)}
-        self._stems = [frozenset(_content_words(strip_citations(s.text))) for s in sentences]
+        self._plain = [strip_citations(s.text) for s in sentences]  # page numbers are not quantities
+        self._stems = [frozenset(_content_words(text)) for text in self._plain]
         df: dict[str, int] = {}
         for stems in self._stems:
             for w in stems:
@@ -219,7 +223,8 @@ class Answerer:
                 stems.update(_content_words(w))
             if not stems and not m.term[:1].isupper():
                 continue  # an English word with no counterpart in the sources: nothing to weigh
-            weight = max((self._idf[st] for st in stems if st in self._idf), default=self._default_idf)
+            # The commonest form decides how telling a term is, not a rare look-alike.
+            weight = min((self._idf[st] for st in stems if st in self._idf), default=self._default_idf)
             key = m.term in keys
             out.append(QuestionTerm(m.term, frozenset(stems), weight * (2.0 if key else 1.0), key))
         return out
@@ -256,6 +261,7 @@ class Answerer:
         sentence that restates the question, and the pair then matches better than either."""
         s = self.settings
         types = question_types(query.text)
+        wanted = types & SLOT_TYPES
         sims = {p: float(self.vectors[p] @ query.vector) for p in prior}
         out = []
         for p in sorted(prior):
@@ -270,7 +276,9 @@ class Answerer:
                     v = self.vectors[p] + self.vectors[p + 1]
                     similarity = float(v @ query.vector) / max(float(np.linalg.norm(v)), 1e-9)
                 cov = self.coverage(terms, span)
-                text = " ".join(self.sentences[q].text for q in span)
+                text = " ".join(self._plain[q] for q in span)
+                if wanted and not all(SENTENCE_OFFERS[t].search(text) for t in wanted):
+                    continue  # asked for a date or a number, and this gives none
                 offered = sum(1 for t in types if SENTENCE_OFFERS[t].search(text))
                 score = (similarity + s.coverage_weight * cov + s.type_bonus * offered
                          + s.prior_weight * max(prior[q] for q in span) - s.pair_margin * (len(span) - 1))
@@ -286,8 +294,12 @@ class Answerer:
             return self._abstain(query, passages, "no passage was retrieved")
         terms = self.question_terms(query)
         windows = self._windows(query, prior, terms)
+        best_sim = max(float(self.vectors[p] @ query.vector) for p in prior)
+        if not windows:
+            wanted = "/".join(sorted(question_types(query.text) & SLOT_TYPES))
+            return self._abstain(query, passages, f"the question asks for a {wanted}; the evidence gives none",
+                                 best_sim)
         best = max(windows, key=lambda w: w.score)
-        best_sim = max(w.similarity for w in windows if len(w.positions) == 1)
         if best_sim < s.min_similarity:
             return self._abstain(query, passages, f"best sentence similarity {best_sim:.2f} < {s.min_similarity}",
                                  best_sim)
@@ -297,11 +309,6 @@ class Answerer:
         if best.coverage < s.min_support:
             return self._abstain(query, passages, f"the best answer covers {best.coverage:.2f} of the question's "
                                  f"terms < {s.min_support}", best_sim)
-        wanted = question_types(query.text) & {"date", "number"}
-        text = " ".join(self.sentences[p].text for p in best.positions)
-        if wanted and not any(SENTENCE_OFFERS[t].search(text) for t in wanted):
-            return self._abstain(query, passages, f"the question asks for a {'/'.join(sorted(wanted))}, "
-                                 "the best answer gives none", best_sim)
         passage_of = self._passage_of(passages)
         sentences = [self._answer_sentence(p, best.score, passage_of) for p in best.positions]
         shown = " ".join(a.display(query.language) for a in sentences)
@@ -317,10 +324,15 @@ class Answerer:
         ("Gyumri (Gümrü)") is supported when either is.
         """
         evidence = {fold(w)[:5] for p in passages for w in split_words(p.chunk.text)}
-        groups = _alias_groups(query.text, key_terms(query))
+
+        def present(word: str) -> bool:
+            key = fold(word)
+            # A short root ("Batı") is also the start of its longer forms ("Batılı").
+            return key[:5] in evidence or any(key[:n] in evidence for n in (3, 4) if n < len(key))
+
         missing = []
-        for group in groups:
-            if not any(fold(w)[:5] in evidence for m in group for w in (m.term, *m.words)):
+        for group in _alias_groups(query.text, key_terms(query)):
+            if not any(present(w) for m in group for w in (m.term, *m.words)):
                 missing.append(group[0].term)
         return missing
 

@@ -84,7 +84,7 @@ class Retriever:
     def query(self, text: str, language: str | None = None) -> Query:
         language = language or detect_language(text)
         vector = self.encoder.encode([text])[0]
-        terms = tuple(self.terms.match(content_terms(text, language)))
+        terms = tuple(self.terms.match(content_terms(text, language), language))
         tokens = tokenizer_for(language)(text)
         if language != "tr":
             # Search with the sources' own words for what the question names in another language.

@@ -58,8 +58,12 @@ class TermMapper:
         self._keys = [f for f, _ in self._sorted]
         self._position = {i: j for j, (_, i) in enumerate(self._sorted)}
 
-    def match(self, terms: list[str], neighbours: int = 8) -> list[TermMatch]:
-        """Map each term by spelling and by embedding; the source words of both, spelling first."""
+    def match(self, terms: list[str], language: str = "tr", neighbours: int = 8) -> list[TermMatch]:
+        """Map each term by spelling and by embedding; the source words of both, spelling first.
+
+        A term in the sources' own language that is found by its stem keeps to that stem: its
+        embedding neighbours there are look-alikes ("delege" ~ "denge"), not translations.
+        """
         if not terms:
             return []
         spelled = [self._spelling(t) for t in terms]
@@ -72,7 +76,9 @@ class TermMapper:
             near = tuple(self.vocabulary[j] for j in top if row[j] >= EMBEDDING_MATCH)
             if term.isdigit():
                 near = ()  # a year is in the sources as written or not at all
-            if m is not None:
+            if m is not None and m.how == "exact" and language == "tr":
+                out.append(m)
+            elif m is not None:
                 words = m.words + tuple(w for w in near if w not in m.words)
                 out.append(TermMatch(term, words, m.score, m.how))
             else:
@@ -86,7 +92,7 @@ class TermMapper:
         if key.isdigit():
             # Numbers are compared as written: a year either is in the sources or it is not.
             return TermMatch(term, (term,), 1.0, "exact") if key in self.numbers else TermMatch(term, (), 0.0, "none")
-        stem = key[: max(4, len(key) - 3)]
+        stem = key[: max(5, len(key) - 3)]
         same = self._with_prefix(stem)
         if same:
             return TermMatch(term, tuple(self.vocabulary[i] for i in same[:8]), 1.0, "exact")
