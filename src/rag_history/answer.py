@@ -73,10 +73,12 @@ def key_terms(query: Query) -> list[TermMatch]:
     """The question's names and numbers: what an answer must be about, not just near."""
     words = split_words(query.text)
     first = words[0] if words else ""
-    second_capital = len(words) > 1 and words[1][:1].isupper()
+    # A capital on the first word says nothing, except in Turkish before another capital
+    # ("Enver Paşa kimdir?"); English questions open with "Besides", "Apart", ...
+    first_is_name = query.language == "tr" and len(words) > 1 and words[1][:1].isupper()
     out = []
     for m in query.terms:
-        name = m.term[:1].isupper() and len(m.term) > 2 and (m.term != first or second_capital)
+        name = m.term[:1].isupper() and len(m.term) > 2 and (m.term != first or first_is_name)
         number = m.term.isdigit() and len(m.term) >= 3
         if name or number:
             out.append(m)
@@ -92,6 +94,42 @@ def _alias_groups(question: str, terms: list[TermMatch]) -> list[list[TermMatch]
         else:
             groups.append([m])
     return groups
+
+
+# Heads that only restate the kind of answer ("which event", "what role"): not checked.
+GENERIC_HEADS = frozenset("""event events thing things way ways kind type sort role reason reasons motive motives
+    purpose aim aims goal goals result results outcome effect effects consequence consequences factor factors step
+    steps measure measures area areas region regions date dates year years day days month time times period state
+    states country countries people person persons place places idea ideas view views basis advantage advantages
+    benefit benefits contribution term terms position attitude relation relations part parts side sides point
+    points issue issues problem problems matter""".split())
+_STOP_AFTER_HEAD = frozenset("""did do does was were is are had has have could would will can should might may
+    of in on for to with from that by about against between into during after before under among as at
+    made gave took sent brought left led won set began became got put kept held meant saw""".split())
+
+
+def focus_terms(query: Query) -> list[TermMatch]:
+    """The noun an English question asks for: "Which commissar ...", "Who was the first ambassador ...".
+    If the evidence has no word for it, the question is about something else. (Turkish "hangi X"
+    mostly names the kind of answer, in inflected forms no short list covers, so it is left out.)"""
+    words = [w.lower() for w in split_words(query.text)]
+    heads = []
+    for i, w in enumerate(words):
+        start = None
+        if w in ("which", "what"):
+            start = i + 1
+        elif w == "who" and i + 2 < len(words) and words[i + 1] in ("was", "were", "is", "are"):
+            start = i + 2 + (words[i + 2] in ("the", "a", "an"))
+        if start is None or start >= len(words):
+            continue
+        j = start
+        while j < len(words) and j < start + 5 and words[j] not in _STOP_AFTER_HEAD and not (
+                j > start and len(words[j]) > 4 and words[j].endswith("ed")):
+            j += 1
+        if j > start:
+            heads.append(words[j - 1])
+    by_term = {m.term.lower(): m for m in query.terms}
+    return [by_term[h] for h in heads if h in by_term and h not in GENERIC_HEADS]
 
 
 def question_types(question: str) -> set[str]:
@@ -317,7 +355,8 @@ class Answerer:
         return answer
 
     def unsupported_terms(self, query: Query, passages: list[Passage]) -> list[str]:
-        """Names and numbers of the question that neither occur in nor map to the evidence.
+        """Names, numbers and the asked-for noun of the question that neither occur in nor map to
+        the evidence.
 
         Words are compared by their first five letters, so inflection ("Antlaşmaları" /
         "Anlaşmaları" aside) does not hide a name; a term followed by another in parentheses
@@ -331,8 +370,10 @@ class Answerer:
             return key[:5] in evidence or any(key[:n] in evidence for n in (3, 4) if n < len(key))
 
         missing = []
-        for group in _alias_groups(query.text, key_terms(query)):
-            if not any(present(w) for m in group for w in (m.term, *m.words)):
+        keys = key_terms(query)
+        keys += [m for m in focus_terms(query) if m not in keys]
+        for group in _alias_groups(query.text, keys):
+            if not any(present(w) for m in group for w in (m.term, *m.related)):
                 missing.append(group[0].term)
         return missing
 

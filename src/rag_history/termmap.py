@@ -20,6 +20,9 @@ from .lexical import ENGLISH_STOPWORDS, TURKISH_STOPWORDS, fold, split_words, tu
 # Calibrated on the project's question sets (see eval/README.md): true translations of names
 # and nouns score 0.68-0.93, unrelated nearest words 0.40-0.65.
 EMBEDDING_MATCH = 0.68
+# Looser, for checking that the evidence speaks of a term at all ("Assembly" ~ "Meclis" 0.67):
+# names the article never mentions stay below it (Enver 0.59, Radek 0.53, Lausanne 0.45).
+RELATED_MATCH = 0.62
 SPELLING_MATCH = 0.72
 
 
@@ -29,6 +32,7 @@ class TermMatch:
     words: tuple[str, ...]  # source words it maps to, best first (empty: not in the sources)
     score: float  # 1.0 for the same word, else spelling or embedding similarity
     how: str  # "exact", "spelling", "embedding" or "none"
+    related: tuple[str, ...] = ()  # words, plus embedding neighbours down to RELATED_MATCH
 
     @property
     def found(self) -> bool:
@@ -66,7 +70,9 @@ class TermMapper:
         """
         if not terms:
             return []
-        spelled = [self._spelling(t) for t in terms]
+        # Near-identical spelling bridges names across languages; between two words of the same
+        # language it only finds look-alikes ("atılmasını" ~ "Antlaşmasının").
+        spelled = [self._spelling(t, fuzzy=language != "tr" or t[:1].isupper()) for t in terms]
         if not len(self.vocabulary):
             return [m or TermMatch(t, (), 0.0, "none") for m, t in zip(spelled, terms)]
         sims = self.encoder.encode(list(terms)) @ self.vectors.T
@@ -74,18 +80,19 @@ class TermMapper:
         for term, m, row in zip(terms, spelled, sims):
             top = np.argsort(-row)[:neighbours]
             near = tuple(self.vocabulary[j] for j in top if row[j] >= EMBEDDING_MATCH)
+            loose = tuple(self.vocabulary[j] for j in top if row[j] >= RELATED_MATCH)
             if term.isdigit():
-                near = ()  # a year is in the sources as written or not at all
+                near = loose = ()  # a year is in the sources as written or not at all
             if m is not None and m.how == "exact" and language == "tr":
-                out.append(m)
+                out.append(TermMatch(term, m.words, m.score, m.how, m.words))
             elif m is not None:
                 words = m.words + tuple(w for w in near if w not in m.words)
-                out.append(TermMatch(term, words, m.score, m.how))
+                out.append(TermMatch(term, words, m.score, m.how, words + tuple(w for w in loose if w not in words)))
             else:
-                out.append(TermMatch(term, near, float(row[top[0]]), "embedding" if near else "none"))
+                out.append(TermMatch(term, near, float(row[top[0]]), "embedding" if near else "none", loose))
         return out
 
-    def _spelling(self, term: str) -> TermMatch | None:
+    def _spelling(self, term: str, fuzzy: bool = True) -> TermMatch | None:
         key = fold(term)
         if not key:
             return TermMatch(term, (), 0.0, "none")
@@ -96,6 +103,8 @@ class TermMapper:
         same = self._with_prefix(stem)
         if same:
             return TermMatch(term, tuple(self.vocabulary[i] for i in same[:8]), 1.0, "exact")
+        if not fuzzy:
+            return None
         # Near-identical spelling ("Batumi" ~ "Batum", "Pasha" ~ "Paşa", "Gyumri" ~ "Gümrü").
         best, best_score = None, 0.0
         matcher = SequenceMatcher(None, b=key)
