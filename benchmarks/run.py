@@ -56,7 +56,8 @@ def _check(value: float | None, target: float, lower_is_better: bool = True) -> 
 
 def render() -> str:
     info = _read(RESULTS / "machine.json") or machine()
-    art, cold, srv, ann = (_read(RESULTS / f"{n}.json") for n in ("article", "coldstart", "server", "ann"))
+    art, cold, srv, srv1, ann = (_read(RESULTS / f"{n}.json")
+                                 for n in ("article", "coldstart", "server", "server-1-thread", "ann"))
     scale = {n: _read(RESULTS / f"scale-{n}.json") for n in SIZES}
     loads = _read(RESULTS / "loads.json") or {}
     out = ["# Benchmark results", "",
@@ -105,8 +106,8 @@ def render() -> str:
                            ("retrieval", "retrieval alone (embed question + dense + BM25 + fusion)"),
                            ("encode", "question embedding alone"), ("search", "dense + BM25 + fusion"),
                            ("answer", "answerer alone"),
-                           ("ask_1_thread", "`Assistant.ask` with USE on 1 BLAS thread, wall"),
-                           ("ask_cpu_1_thread", "`Assistant.ask` with USE on 1 BLAS thread, CPU time")):
+                           ("ask_1_thread", "`Assistant.ask` on one thread throughout, wall"),
+                           ("ask_cpu_1_thread", "`Assistant.ask` on one thread throughout, CPU time")):
             if key in warm:
                 out.append(f"| {label} | {_ms(warm[key])} | {_ms(warm[key], 'p95_ms')} |")
         b, c = art["build_process"], art["cold_ask"]
@@ -129,15 +130,22 @@ def render() -> str:
         out += [f"| {k} | {v} |" for k, v in cold["imports"]["by_package_s"].items()]
         out.append("")
 
-    if srv:
-        out += ["## Server (`/ask` through gradio_client on 127.0.0.1)", "",
-                f"Peak RSS of the server process: {srv['peak_rss_mb']} MB (idle after start: {srv['idle_rss_mb']} MB).",
-                "", "| clients | run | requests | errors | p50 ms | p95 ms | requests/s |",
-                "| --- | --- | --- | --- | --- | --- | --- |"]
-        for clients, runs in srv["runs"].items():
+    for label, s in (("the product's `rag-history serve`", srv),
+                     ("one thread throughout (`benchmarks/serve_variant.py`, the proposed change)", srv1)):
+        if not s:
+            continue
+        out += [f"## Server: {label}", "",
+                "`/ask` through gradio_client on 127.0.0.1, each client its own `Client` in a thread of one "
+                f"process. Peak RSS of the server process: {s['peak_rss_mb']} MB (idle after start: "
+                f"{s['idle_rss_mb']} MB).", "",
+                "| clients | run | requests | errors | p50 ms | p95 ms | requests/s | server CPU ms/request "
+                "| client CPU ms/request | load |",
+                "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for clients, runs in s["runs"].items():
             for i, r in enumerate(runs, 1):
                 out.append(f"| {clients} | {i} | {r['requests']} | {r['errors']} | {r['p50_ms']:.1f} | "
-                           f"{r['p95_ms']:.1f} | {r['requests_per_s']} |")
+                           f"{r['p95_ms']:.1f} | {r['requests_per_s']} | {r['server_cpu_ms_per_request']} | "
+                           f"{r['client_cpu_ms_per_request']} | {r['load_avg']} |")
         out.append("")
 
     if any(scale.values()):
@@ -206,6 +214,7 @@ def main() -> None:
             step("ann", ["ann.py", "--size", str(SIZES[-1])], timeout=3600)
         if "server" in wanted:
             step("server", ["server.py"], timeout=1800)
+            step("server-1-thread", ["server.py", "--one-thread"], timeout=1800)
     (HERE / "RESULTS.md").write_text(render(), encoding="utf-8")
     print(f"Wrote {HERE / 'RESULTS.md'}")
 

@@ -53,6 +53,20 @@ def blas_threads(encoder, threads: int | None):
     return getattr(getattr(module, "use", None), "threads", None)
 
 
+def one_thread(encoder) -> None:
+    """Everything on one thread: USE's BLAS calls, numpy's other BLAS calls, OpenMP, torch.
+
+    With a second BLAS or OpenMP thread, its workers spin-wait after every call, which costs a
+    second core for nothing on small query-time matrices (CPU time ≈ 2 × wall time).
+    """
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)  # every BLAS and OpenMP pool loaded in this process, from now on
+    torch.set_num_threads(1)
+    blas_threads(encoder, 1)
+
+
 def corpus_vectors(n: int, encoder=None, reuse: bool = False, model: str = "use-multilingual-v3",
                    seed: int = SEED, threads: int | None = None) -> tuple[np.ndarray, dict]:
     """Vectors of the first n passages and how long embedding them took (or took when cached)."""
