@@ -68,3 +68,16 @@ def test_article_text_is_escaped(assistant):
     html = answer_html(answer, "en")
     assert "<img" not in html
     assert html.count("&lt;img src=x onerror=alert(1)&gt;") >= 1 + len(answer.passages)
+
+
+def test_root_path_behind_a_proxy(assistant):
+    """Under --root-path the pages still route, and tell the browser the public prefix."""
+    import json
+
+    from rag_history.web.server import RunningServer, ServeOptions, create_app
+
+    options = ServeOptions(port=0, root_path="/course/chat")
+    with RunningServer(create_app(assistant, options), "127.0.0.1", 0, options.root_path) as server:
+        for path, root in (("/config", "/course/chat"), ("/embed/config", "/course/chat/embed")):
+            with urllib.request.urlopen(server.url + path, timeout=30) as r:
+                assert json.load(r)["root"] == server.url + root

@@ -10,6 +10,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import gradio as gr
 import uvicorn
@@ -60,11 +61,15 @@ def create_app(assistant: Assistant, options: ServeOptions) -> FastAPI:
 
 
 class RunningServer:
-    """uvicorn in a daemon thread; `with RunningServer(app, host, port) as server:` serves until the block ends."""
+    """uvicorn in a daemon thread: `with RunningServer(app, host, port) as server:` serves until the block ends."""
 
-    def __init__(self, app: FastAPI, host: str, port: int):
+    def __init__(self, app: FastAPI, host: str, port: int, root_path: str = ""):
         self.host = host
-        self.server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+        # uvicorn puts the proxy's prefix back in front of each path, so that the Gradio mounts,
+        # told the same prefix, route and build their URLs under it.
+        prefix = urlsplit(root_path).path.rstrip("/")
+        self.server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, root_path=prefix,
+                                                    log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, name="rag-history-web", daemon=True)
 
     def __enter__(self) -> "RunningServer":
@@ -109,7 +114,7 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, root_
     """Serve until Ctrl+C; prints the URL, the API call and the embed snippets once listening."""
     options = ServeOptions(host=host, port=port, root_path=root_path, frame_ancestors=frame_ancestors)
     app = create_app(assistant, options)
-    with RunningServer(app, host, port) as running:
+    with RunningServer(app, host, port, root_path) as running:
         base = public_url(running.url, root_path)
         embed = snippets(base)
         print(f"Ask the article: {base}/\n"
