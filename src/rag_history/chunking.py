@@ -50,6 +50,13 @@ class Chunk:
     end: int
     text: str
     n_tokens: int
+    # The sentence before the chunk in its paragraph: searched with the chunk, never shown, so
+    # that "Bu doğrultuda ... Havza'ya geçmiş" is still found as something Mustafa Kemal did.
+    context: str = ""
+
+    @property
+    def search_text(self) -> str:
+        return f"{self.context} {self.text}" if self.context else self.text
 
     def to_dict(self) -> dict:
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
@@ -158,4 +165,12 @@ def _make_chunk(doc: SourceDocument, section_index: int, units: list[_Unit]) -> 
         end=end,
         text=text,
         n_tokens=count_tokens(text),
+        context=_context(doc, units[0]),
     )
+
+
+def _context(doc: SourceDocument, first: _Unit) -> str:
+    i = first.sentence - 1
+    if i >= 0 and doc.sentences[i].paragraph == first.paragraph:
+        return doc.sentences[i].text
+    return ""

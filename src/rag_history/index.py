@@ -29,7 +29,7 @@ from .errors import IndexProblem
 from .source import SourceDocument, load_documents, source_files
 from .termmap import vocabulary_of
 
-FORMAT = 2
+FORMAT = 4
 CURRENT = "current"
 MANIFEST = "manifest.json"
 # Above this many passages exact search gives way to HNSW (see benchmarks/RESULTS.md).

@@ -74,7 +74,7 @@ class Retriever:
         self.encoder = encoder
         self.chunks = index.chunks
         self.tokenizer = Tokenizer()
-        self.bm25 = BM25Index([c.text for c in self.chunks], self.tokenizer)
+        self.bm25 = BM25Index([c.search_text for c in self.chunks], self.tokenizer)
         position = {(r.source, r.index): i for i, r in enumerate(index.sentences)}
         self._sentences_of = [np.array([position[(c.source, j)] for j in c.sentences if (c.source, j) in position],
                                        dtype=np.int64) for c in self.chunks]
