@@ -32,8 +32,8 @@ AUTHOR_LABEL = {"tr": "[makale yazarının ifadesi]", "en": "[the article author
 _MONTHS = ("ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|january|february|"
            "march|april|may|june|july|august|september|october|november|december")
 QUESTION_TYPES = {
-    "date": re.compile(r"\b(ne zaman|hangi tarih|hangi yıl|hangi gün|hangi ay|kaç yılında|when|what date|"
-                       r"which date|which year|what year|which day|what day)\b", re.I),
+    "date": re.compile(r"\b(ne zaman|hangi tarih|hangi yıl|hangi gün|hangi ay|kaç yılında|tarihi|tarihli|when|"
+                       r"what date|which date|which year|what year|which day|what day|the date|dated)\b", re.I),
     "person": re.compile(r"\b(kim|kimdir|kimdi|kime|kimin|kimi|kimler|who|whom|whose|which person)\b", re.I),
     "place": re.compile(r"\b(nere|nerede|nereye|nereden|neresi|hangi şehir|hangi bölge|where|which city|"
                         r"which region|which place)\b", re.I),
@@ -202,7 +202,7 @@ class Answer:
 @dataclass(frozen=True)
 class AnswerSettings:
     passages_considered: int = 4
-    coverage_weight: float = 0.35  # weight of the question terms a sentence covers
+    coverage_weight: float = 0.5  # weight of the question terms a sentence covers
     type_bonus: float = 0.06  # for offering what the question asks for (a date, a reason, ...)
     prior_weight: float = 0.04  # for standing in a better-ranked passage
     pair_margin: float = 0.0  # what two adjacent sentences must gain over one to be shown together
