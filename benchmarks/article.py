@@ -118,7 +118,7 @@ def main() -> None:
         build = whole_process(["build", "--force", "-q"], env, runs=3)
         cold = whole_process(["ask", "--no-build", question], env, runs=args.cold)
         results = {
-            "questions": str(question_file().relative_to(ROOT.parent)),
+            "questions": os.path.relpath(question_file(), ROOT),
             "n_questions": len(questions()),
             "build_process": build,
             "build_in_process": build_in_process(ROOT / "source_texts", runs=3),
