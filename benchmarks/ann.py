@@ -71,7 +71,7 @@ def candidates(dim: int, n: int):
 
     def ivf(nlist):
         def make():
-            return faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), nlist, faiss.METRIC_INNER_PRODUCT)
+            return faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
         return make
 
     def set_ef(ef):

@@ -18,28 +18,37 @@ PER_PASSAGE = 3
 
 
 @lru_cache(maxsize=1)
-def article_sentences() -> tuple[str, ...]:
-    from rag_history.citations import strip_citations
+def article():
+    """The largest source text: the article."""
     from rag_history.source import load_documents
 
-    docs = load_documents(ROOT / "source_texts")
-    return tuple(strip_citations(s.text) for d in docs for s in d.sentences)
+    return max(load_documents(ROOT / "source_texts"), key=lambda d: len(d.sentences))
+
+
+@lru_cache(maxsize=1)
+def article_sentences() -> tuple[str, ...]:
+    from rag_history.citations import strip_citations
+
+    return tuple(strip_citations(s.text) for s in article().sentences)
+
+
+def passage_sentences(n: int, seed: int = SEED) -> list[tuple[int, ...]]:
+    """The article sentences of the first n passages of the seeded sequence (1k is a prefix of 100k)."""
+    count = len(article_sentences())
+    rng = random.Random(seed)
+    seen: set[frozenset[int]] = set()
+    out: list[tuple[int, ...]] = []
+    while len(out) < n:
+        picks = tuple(rng.sample(range(count), PER_PASSAGE))
+        if frozenset(picks) not in seen:
+            seen.add(frozenset(picks))
+            out.append(picks)
+    return out
 
 
 def passages(n: int, seed: int = SEED) -> list[str]:
-    """The first n passages of the seeded sequence (so the 1k corpus is a prefix of the 100k one)."""
     sentences = article_sentences()
-    rng = random.Random(seed)
-    seen: set[frozenset[int]] = set()
-    out: list[str] = []
-    while len(out) < n:
-        picks = rng.sample(range(len(sentences)), PER_PASSAGE)
-        key = frozenset(picks)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(" ".join(sentences[i] for i in picks))
-    return out
+    return [" ".join(sentences[i] for i in picks) for picks in passage_sentences(n, seed)]
 
 
 def queries() -> list[str]:
