@@ -206,7 +206,7 @@ class AnswerSettings:
     type_bonus: float = 0.06  # for offering what the question asks for (a date, a reason, ...)
     prior_weight: float = 0.04  # for standing in a better-ranked passage
     pair_margin: float = 0.0  # what two adjacent sentences must gain over one to be shown together
-    min_similarity: float = 0.28  # below this no sentence is close enough to be an answer
+    min_similarity: float = 0.32  # below this no sentence is close enough to be an answer (eval/README.md)
     min_support: float = 0.0  # share of the question's terms the answer must cover
 
 
