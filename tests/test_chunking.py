@@ -42,6 +42,8 @@ def test_chunks_are_whole_sentences_of_one_section(chunked, article_doc, article
             assert squash(article_text[c.start:c.end]) == c.text
         else:  # a sentence longer than a chunk is cut at word boundaries
             assert f" {c.text} " in f" {' '.join(s.text for s in sentences)} "
+        # Either way the offsets point at exactly the chunk's text, not at whole sentences.
+        assert squash(article_text[c.start:c.end]) == c.text
 
 
 def test_every_sentence_is_in_some_chunk(chunked, article_doc):

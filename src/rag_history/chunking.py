@@ -84,6 +84,8 @@ def _units(doc: SourceDocument, max_tokens: int) -> list[_Unit]:
         if n <= max_tokens:
             out.append(_Unit(i, s.text, s.paragraph, s.start, s.end, n))
             continue
+        paragraph = doc.paragraphs[s.paragraph]
+        base, cursor = paragraph.text.find(s.text), 0
         words, piece = [p for w in s.text.split(" ") for p in _fit_word(w, max_tokens)], []
         for w in words + [None]:
             if w is not None and count_tokens(" ".join(piece + [w])) <= max_tokens:
@@ -91,7 +93,14 @@ def _units(doc: SourceDocument, max_tokens: int) -> list[_Unit]:
                 continue
             if piece:
                 text = " ".join(piece)
-                out.append(_Unit(i, text, s.paragraph, s.start, s.end, count_tokens(text)))
+                at = s.text.find(text, cursor)
+                start, end = s.start, s.end  # a word cut in pieces: only the sentence is known
+                if base >= 0 and at >= 0:
+                    # The piece's own place in the file, so offsets and text agree.
+                    start = paragraph.file_offset(base + at)
+                    end = paragraph.file_offset(base + at + len(text) - 1) + 1
+                    cursor = at + len(text)
+                out.append(_Unit(i, text, s.paragraph, start, end, count_tokens(text)))
             piece = [w] if w is not None else []
     return out
 
