@@ -81,8 +81,11 @@ def render() -> str:
         ("warm full answer p50 (article)", "≤ 10 ms", warm and warm["ask"]["p50_ms"], 10, True, "ms"),
         ("… on one thread throughout (proposed)", "≤ 10 ms", warm and warm.get("ask_1_thread", {}).get("p50_ms"), 10,
          True, "ms"),
-        ("100k passages: retrieval query p50", "≤ 20 ms", big and big["hybrid_retrieval"]["p50_ms"], 20, True, "ms"),
-        ("100k passages: dense search p50", "≤ 20 ms", big and big["dense_search"]["p50_ms"], 20, True, "ms"),
+        ("100k passages: whole retrieval query p50", "≤ 20 ms", big and big["hybrid_retrieval"]["p50_ms"], 20, True, "ms"),
+        ("100k passages: dense + BM25 + fusion p50 (question embedded)", "≤ 20 ms",
+         big and big.get("retrieval_search", {}).get("p50_ms"), 20, True, "ms"),
+        ("100k passages: dense (FAISS HNSW) search p50", "≤ 20 ms", big and big["dense_search"]["p50_ms"], 20, True,
+         "ms"),
         ("100k passages: recall@10 vs exact", "≥ 0.95", big and big.get("recall@10"), 0.95, False, ""),
     ]
     for label, s in (("", srv), (" (one thread, proposed)", srv1)):
@@ -161,8 +164,8 @@ def render() -> str:
                 "plus every article sentence.", "",
                 "| passages | embedding | passages/s | FAISS index | build s | disk MB | index RAM MB | peak RSS MB "
                 "| dense p50/p95 ms | exact p50 ms | speed-up | recall@10 | recall@100 | BM25 build s "
-                "| retrieval query p50/p95 ms |",
-                "| " + " | ".join(["---"] * 15) + " |"]
+                "| retrieval query p50/p95 ms | of which search p50/p95 ms |",
+                "| " + " | ".join(["---"] * 16) + " |"]
         for n, r in scale.items():
             if not r:
                 continue
@@ -174,7 +177,8 @@ def render() -> str:
                 f"{r['disk_mb']} | {r['index_rss_mb']} | {r['peak_rss_mb']} | {_ms(r['dense_search'])}/"
                 f"{_ms(r['dense_search'], 'p95_ms')} | {_ms(ex) if ex else _ms(r['dense_search'])} | "
                 f"{r.get('speedup_p50', '–')} | {r.get('recall@10', 'exact')} | {r.get('recall@100', 'exact')} | "
-                f"{r['bm25_build_s']} | {_ms(r['hybrid_retrieval'])}/{_ms(r['hybrid_retrieval'], 'p95_ms')} |")
+                f"{r['bm25_build_s']} | {_ms(r['hybrid_retrieval'])}/{_ms(r['hybrid_retrieval'], 'p95_ms')} | "
+                f"{_ms(r.get('retrieval_search'))}/{_ms(r.get('retrieval_search'), 'p95_ms')} |")
         out.append("")
 
     if ann:

@@ -26,7 +26,7 @@ import corpus
 from vectors import corpus_vectors
 
 
-def hybrid_latency(n: int, faiss_index, encoder, rounds: int = 3) -> tuple[float, dict]:
+def hybrid_latency(n: int, faiss_index, encoder, rounds: int = 3, profile: bool = False) -> tuple[float, dict, dict]:
     """BM25 build time and latency of Retriever.query + search, as Assistant.ask pays them.
 
     The article's own index (built privately) supplies everything but the passages, so the
@@ -48,13 +48,25 @@ def hybrid_latency(n: int, faiss_index, encoder, rounds: int = 3) -> tuple[float
     retriever = Retriever(index, encoder)
     bm25_build = time.perf_counter() - start
     qs = questions()
-    times = []
+    full, search = [], []
     for _ in range(rounds):
         for q in qs:
             t0 = time.perf_counter()
-            retriever.search(retriever.query(q), 5)
-            times.append(time.perf_counter() - t0)
-    return round(bm25_build, 2), summary_ms(times)
+            query = retriever.query(q)
+            t1 = time.perf_counter()
+            retriever.search(query, 5)
+            t2 = time.perf_counter()
+            full.append(t2 - t0)
+            search.append(t2 - t1)  # the part that grows with the corpus: dense + BM25 + fusion
+    if profile:
+        import cProfile
+        import pstats
+
+        queries = [retriever.query(q) for q in qs]
+        profiler = cProfile.Profile()
+        profiler.runcall(lambda: [retriever.search(query, 5) for query in queries])
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(15)
+    return round(bm25_build, 2), summary_ms(full), summary_ms(search)
 
 
 def main() -> None:
@@ -70,6 +82,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="slice cached vectors instead of embedding again")
     parser.add_argument("--threads", type=int, default=1,
                         help="USE BLAS threads while embedding (1: fastest on two shared cores)")
+    parser.add_argument("--profile", action="store_true", help="print where Retriever.search spends its time")
     args = parser.parse_args()
 
     encoder = Encoder()
@@ -95,7 +108,8 @@ def main() -> None:
                        f"recall@{DENSE_CANDIDATES}": recall(found, exact_ids, DENSE_CANDIDATES),
                        "speedup_p50": round(exact_latency["p50_ms"] / latency["p50_ms"], 1)})
         del exact
-    result["bm25_build_s"], result["hybrid_retrieval"] = hybrid_latency(args.size, index, encoder)
+    result["bm25_build_s"], result["hybrid_retrieval"], result["retrieval_search"] = hybrid_latency(
+        args.size, index, encoder, profile=args.profile)
     result["peak_rss_mb"] = round(peak_rss_mb(), 1)
     write_json(args.out, result)
 
