@@ -246,6 +246,7 @@ class Answerer:
         n = max(len(sentences), 1)
         self._idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self._default_idf = math.log(1 + n)
+        self._prefix_cache: dict[str, frozenset[str]] = {}  # bounded by the number of passages
 
     # --- question terms ----------------------------------------------------------------------
 
@@ -323,6 +324,13 @@ class Answerer:
                 out.append(Window(span, score, similarity, cov))
         return out
 
+    def _prefixes(self, chunk) -> frozenset[str]:
+        """Folded five-letter word prefixes of a passage, computed once per passage."""
+        cached = self._prefix_cache.get(chunk.id)
+        if cached is None:
+            cached = self._prefix_cache[chunk.id] = frozenset(fold(w)[:5] for w in split_words(chunk.text))
+        return cached
+
     # --- the answer ----------------------------------------------------------------------------
 
     def answer(self, query: Query, passages: list[Passage]) -> Answer:
@@ -362,7 +370,7 @@ class Answerer:
         "Anlaşmaları" aside) does not hide a name; a term followed by another in parentheses
         ("Gyumri (Gümrü)") is supported when either is.
         """
-        evidence = {fold(w)[:5] for p in passages for w in split_words(p.chunk.text)}
+        evidence = frozenset().union(*(self._prefixes(p.chunk) for p in passages))
 
         def present(word: str) -> bool:
             key = fold(word)

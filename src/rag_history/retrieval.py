@@ -83,8 +83,11 @@ class Retriever:
 
     def query(self, text: str, language: str | None = None) -> Query:
         language = language or detect_language(text)
-        vector = self.encoder.encode([text])[0]
-        terms = tuple(self.terms.match(content_terms(text, language), language))
+        words = content_terms(text, language)
+        # One encoder call for the question and its terms: the per-call overhead dominates.
+        vectors = self.encoder.encode([text, *words])
+        vector = vectors[0]
+        terms = tuple(self.terms.match(words, language, vectors=vectors[1:]))
         tokens = tokenizer_for(language)(text)
         if language != "tr":
             # Search with the sources' own words for what the question names in another language.
@@ -107,7 +110,9 @@ class Retriever:
         lex_order = np.zeros(0, dtype=np.int64)
         if lexical.any():
             hits = np.flatnonzero(lexical)
-            lex_order = hits[np.argsort(-lexical[hits], kind="stable")][:depth]
+            if len(hits) > depth:  # only the best `depth` need ordering, not every passage with a hit
+                hits = hits[np.argpartition(-lexical[hits], depth - 1)[:depth]]
+            lex_order = hits[np.argsort(-lexical[hits], kind="stable")]
             rankings.append((lex_order, LEXICAL_WEIGHT.get(query.language, 0.5)))
         if SENTENCE_WEIGHT:
             # A passage is also as good as its best sentence, which a long passage dilutes. Only
@@ -117,6 +122,7 @@ class Retriever:
                              if len(self._sentences_of[c]) else -1.0 for c in candidates])
             rankings.append((candidates[np.argsort(-best, kind="stable")], SENTENCE_WEIGHT))
         fused = rrf(rankings, n)
-        top = np.argsort(-fused, kind="stable")[:k]
+        ranked = np.flatnonzero(fused)  # only passages some ranking found
+        top = ranked[np.argsort(-fused[ranked], kind="stable")][:k]
         return [Passage(self.chunks[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in top
                 if fused[i] > 0]

@@ -62,7 +62,8 @@ class TermMapper:
         self._keys = [f for f, _ in self._sorted]
         self._position = {i: j for j, (_, i) in enumerate(self._sorted)}
 
-    def match(self, terms: list[str], language: str = "tr", neighbours: int = 8) -> list[TermMatch]:
+    def match(self, terms: list[str], language: str = "tr", neighbours: int = 8,
+              vectors: np.ndarray | None = None) -> list[TermMatch]:
         """Map each term by spelling and by embedding; the source words of both, spelling first.
 
         A term in the sources' own language that is found by its stem keeps to that stem: its
@@ -75,10 +76,14 @@ class TermMapper:
         spelled = [self._spelling(t, fuzzy=language != "tr" or t[:1].isupper()) for t in terms]
         if not len(self.vocabulary):
             return [m or TermMatch(t, (), 0.0, "none") for m, t in zip(spelled, terms)]
-        sims = self.encoder.encode(list(terms)) @ self.vectors.T
+        if vectors is None:
+            vectors = self.encoder.encode(list(terms))
+        sims = vectors @ self.vectors.T
+        k = min(neighbours, sims.shape[1])
         out = []
         for term, m, row in zip(terms, spelled, sims):
-            top = np.argsort(-row)[:neighbours]
+            top = np.argpartition(-row, k - 1)[:k]
+            top = top[np.argsort(-row[top])]
             near = tuple(self.vocabulary[j] for j in top if row[j] >= EMBEDDING_MATCH)
             loose = tuple(self.vocabulary[j] for j in top if row[j] >= RELATED_MATCH)
             if term.isdigit():
