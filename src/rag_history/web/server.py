@@ -14,13 +14,14 @@ from urllib.parse import urlsplit
 
 import gradio as gr
 import uvicorn
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse
 
 from ..assistant import Assistant
 from ..errors import RagHistoryError
 from .app import build_blocks
 from .embed import FrameAncestors, frame_ancestors_policy, snippets
+from .limits import BodyLimit
 
 STATIC = Path(__file__).parent / "static"
 STARTUP_TIMEOUT = 120.0  # seconds; a slow shared machine can take a while to import and bind
@@ -38,6 +39,14 @@ class ServeOptions:
 def create_app(assistant: Assistant, options: ServeOptions) -> FastAPI:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(FrameAncestors, policy=frame_ancestors_policy(options.frame_ancestors))
+    app.add_middleware(BodyLimit)
+
+    # Each Gradio mount would publish FastAPI's schema of its internal routes; the app's API is
+    # described at /gradio_api/info and /gradio_api/openapi.json.
+    @app.get("/openapi.json", include_in_schema=False)
+    @app.get("/embed/openapi.json", include_in_schema=False)
+    def no_schema():
+        raise HTTPException(404)
 
     @app.get("/widget.js", include_in_schema=False)
     def widget() -> FileResponse:
