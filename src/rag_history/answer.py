@@ -193,6 +193,7 @@ class Answer:
             "abstained": self.abstained,
             "confidence": round(self.confidence, 6),
             "reason": self.reason,
+            **({"notice": self.extra["notice"]} if self.extra.get("notice") else {}),
             "citations": [c.to_dict() for c in self.citations],
             "sentences": [s.to_dict() for s in self.sentences],
             "passages": [p.to_dict() for p in self.passages],

@@ -59,17 +59,15 @@ def _read_question(args):
 def cmd_ask(args) -> int:
     from .question import clean_question
 
-    question = clean_question(_read_question(args))  # refuse an empty one before loading the model
+    raw = _read_question(args)
+    clean_question(raw)  # refuse an empty question before loading the model
     assistant = _load(args, progress=False)
-    answer = assistant.ask(question.text, k=args.k)
+    answer = assistant.ask(raw, k=args.k)  # cleans it again and notes any cut in the record
     if args.json:
-        record = answer.to_dict()
-        if question.notice:
-            record["notice"] = question.notice
-        print(json.dumps(record, ensure_ascii=False, indent=2))
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
-    if question.notice:
-        print(f"({question.notice})")
+    if answer.extra.get("notice"):
+        print(f"({answer.extra['notice']})")
     print(answer.text)
     if args.sources_list and not answer.abstained:
         print()

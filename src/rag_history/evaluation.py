@@ -31,7 +31,8 @@ def contains_any(text: str, needles) -> bool:
 def load_jsonl(path: Path) -> list[dict]:
     rows = []
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        # "\n" only: splitlines() would also break inside a question at U+2028 and the like.
+        lines = Path(path).read_text(encoding="utf-8").split("\n")
     except FileNotFoundError:
         raise RagHistoryError(f"{path}: no such file.") from None
     except UnicodeDecodeError:
