@@ -71,9 +71,9 @@ class TermMapper:
         """
         if not terms:
             return []
-        # Near-identical spelling bridges names across languages; between two words of the same
-        # language it only finds look-alikes ("atılmasını" ~ "Antlaşmasının").
-        spelled = [self._spelling(t, fuzzy=language != "tr" or t[:1].isupper()) for t in terms]
+        # Near-identical spelling bridges names across languages ("Batumi" ~ "Batum"); for other
+        # words it only finds look-alikes ("atılmasını" ~ "Antlaşmasının", "source" ~ "sürece").
+        spelled = [self._spelling(t, fuzzy=t[:1].isupper()) for t in terms]
         if not len(self.vocabulary):
             return [m or TermMatch(t, (), 0.0, "none") for m, t in zip(spelled, terms)]
         if vectors is None:
