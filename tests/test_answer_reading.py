@@ -1,0 +1,54 @@
+"""How the answerer reads a question: what it asks for, its names, the noun it asks about."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rag_history.answer import SENTENCE_OFFERS, _alias_groups, focus_terms, key_terms, question_types
+from rag_history.retrieval import Query, content_terms
+from rag_history.termmap import TermMatch
+
+
+def query(text: str, language: str) -> Query:
+    terms = tuple(TermMatch(w, (), 0.0, "none") for w in content_terms(text, language))
+    return Query(text, language, np.zeros(4, dtype=np.float32), (), terms)
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Moskova Antlaşması ne zaman imzalandı?", "date"),
+    ("What is the date of Mustafa Kemal's letter to Lenin?", "date"),
+    ("Sivas Kongresi'ne kaç delege katıldı?", "number"),
+    ("How many rifles did the Soviets send?", "number"),
+    ("Sovyetler neden yardım etti?", "reason"),
+    ("Who headed the delegation?", "person"),
+])
+def test_question_types(question, kind):
+    assert kind in question_types(question)
+
+
+def test_quantities_are_not_years_days_or_pages():
+    number = SENTENCE_OFFERS["number"]
+    assert not number.search("16 Mart 1921'de imzalanmıştır")
+    assert number.search("iki devlet vardı")
+    assert number.search("3000 tüfek gönderildi")
+
+
+def test_names_are_key_terms_but_an_english_opening_word_is_not():
+    assert [m.term for m in key_terms(query("Besides Russia, which states signed in 1918?", "en"))] == \
+        ["Russia", "1918"]
+    assert [m.term for m in key_terms(query("Enver Paşa kimdir?", "tr"))] == ["Enver", "Paşa"]
+
+
+def test_the_noun_an_english_question_asks_for():
+    assert [m.term for m in focus_terms(query("Which Soviet foreign affairs commissar negotiated it?", "en"))] \
+        == ["commissar"]
+    assert [m.term for m in focus_terms(query("Who was the first Soviet ambassador to Ankara?", "en"))] \
+        == ["ambassador"]
+    assert focus_terms(query("What event made relations official?", "en")) == []  # only the kind of answer
+
+
+def test_a_name_in_parentheses_is_an_alias():
+    q = query("When was the Treaty of Gyumri (Gümrü) signed?", "en")
+    groups = _alias_groups(q.text, key_terms(q))
+    assert [[m.term for m in g] for g in groups if len(g) > 1] == [["Gyumri", "Gümrü"]]
