@@ -206,7 +206,8 @@ class AnswerSettings:
     coverage_weight: float = 0.5  # weight of the question terms a sentence covers
     type_bonus: float = 0.06  # for offering what the question asks for (a date, a reason, ...)
     prior_weight: float = 0.04  # for standing in a better-ranked passage
-    pair_margin: float = 0.0  # what two adjacent sentences must gain over one to be shown together
+    pair_margin: float = 0.0  # what each added sentence must gain for a longer window to win
+    max_window: int = 2  # adjacent sentences shown together at most
     min_similarity: float = 0.32  # below this no sentence is close enough to be an answer (eval/README.md)
     min_support: float = 0.0  # share of the question's terms the answer must cover
 
@@ -306,14 +307,15 @@ class Answerer:
         out = []
         for p in sorted(prior):
             spans = [(p,)]
-            if p + 1 in prior and self._same_paragraph(p, p + 1):
-                spans.append((p, p + 1))
+            while (len(spans) < s.max_window and spans[-1][-1] + 1 in prior
+                   and self._same_paragraph(p, spans[-1][-1] + 1)):
+                spans.append(spans[-1] + (spans[-1][-1] + 1,))
             for span in spans:
                 if len(span) == 1:
                     similarity = sims[p]
                 else:
-                    # USE averages word features, so the mean vector stands in for the pair's.
-                    v = self.vectors[p] + self.vectors[p + 1]
+                    # USE averages word features, so the mean vector stands in for the window's.
+                    v = self.vectors[list(span)].sum(axis=0)
                     similarity = float(v @ query.vector) / max(float(np.linalg.norm(v)), 1e-9)
                 cov = self.coverage(terms, span)
                 text = " ".join(self._plain[q] for q in span)
