@@ -83,3 +83,16 @@ def test_request_body_size_is_limited(chat_url):
     status, _ = _request(chat_url, "POST", "/gradio_api/upload", upload,
                          {"Content-Type": f"multipart/form-data; boundary={boundary}"})
     assert status in (404, 405, 413)  # the app has no file inputs: no uploads at all, or none this big
+
+
+@pytest.mark.parametrize("base", ["", "/embed"])
+def test_no_upload_route(chat_url, base):
+    """The app has no file inputs, so Gradio's upload routes are closed, not merely size-limited."""
+    boundary = "rh-boundary"
+    upload = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.html\"\r\n"
+              f"Content-Type: text/html\r\n\r\n<script>alert(1)</script>\r\n--{boundary}--\r\n").encode()
+    for path in (f"{base}/gradio_api/upload", f"{base}/gradio_api/upload?upload_id=x"):
+        status, body = _request(chat_url, "POST", path, upload,
+                                {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        assert status in (404, 405) and b"gradio" not in body.lower(), (path, status, body[:200])
+    assert _get(chat_url, f"{base}/gradio_api/upload_progress?upload_id=x")[0] in (404, 405)

@@ -2,6 +2,13 @@
 
 Both share the process's one Assistant. The interface language follows the browser (or a
 `?lang=` parameter) and can be switched; answers keep the question's language.
+
+The answer handlers are `async def` without awaits: Gradio runs them on the server's event loop
+instead of handing each to a worker thread. An answer is ~7 ms of single-threaded Python that
+holds the GIL anyway, so threads bought no parallelism, only GIL hand-offs with the loop (about
+a third of the server's CPU per request under 16 concurrent clients; benchmarks/FINDINGS.md,
+section 3). The queue's concurrency limit bounds how many answers are admitted at once, and so
+how long the loop can be busy before it serves other requests (4 × ~7 ms).
 """
 
 from __future__ import annotations
@@ -96,7 +103,7 @@ def _chat(labels: dict[str, str], compact: bool) -> ChatParts:
 
 
 def _wire_questions(assistant: Assistant, parts: ChatParts) -> None:
-    def respond(question: str, history: list, lang: str):
+    async def respond(question: str, history: list, lang: str):  # on the event loop: see the module doc
         history = list(history or [])
         try:
             answer = assistant.ask(question)
@@ -135,7 +142,7 @@ def _known(lang: str) -> str:
 
 
 def _record_api(assistant: Assistant):
-    def ask(question: str) -> dict:
+    async def ask(question: str) -> dict:  # on the event loop: see the module doc
         """The answer record of CONTRACT.md for one question."""
         try:
             return assistant.ask(question).to_dict()

@@ -6,6 +6,10 @@ background thread, so `serve` and the tests start and stop it the same way.
 
 from __future__ import annotations
 
+import gc
+import importlib.util
+import os
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -33,10 +37,23 @@ class ServeOptions:
     port: int = 7860  # 0: any free port
     root_path: str = ""  # URL prefix (or full public URL) when behind a reverse proxy
     frame_ancestors: str | None = None  # CSP frame-ancestors sources; None: embed.DEFAULT_FRAME_ANCESTORS
-    concurrency: int = 4  # answers computed at once per page; Assistant.ask is thread-safe
+    concurrency: int = 4  # answers admitted at once per page (computed in turn on the event loop: app.py)
+
+
+# Gradio's queue records every event for its /monitoring summary (not served here) and by
+# default rebuilds a pandas DataFrame of the last 10,000 events, in a worker thread, after each
+# one: a cost per request that grows with the events served (~3 ms of CPU after a thousand).
+# Keep one record and never rebuild the summary.
+QUEUE_ANALYTICS = {"GRADIO_ANALYTICS_MAX_EVENTS": "1", "GRADIO_ANALYTICS_CACHE_FREQUENCY": str(2**62)}
 
 
 def create_app(assistant: Assistant, options: ServeOptions) -> FastAPI:
+    for name, value in QUEUE_ANALYTICS.items():  # read when the Blocks' queue is created, below
+        os.environ.setdefault(name, value)
+    if importlib.util.find_spec("matplotlib") is None:
+        # Gradio tries `import matplotlib` twice around every call; when it is not installed each
+        # failed try searches the whole sys.path again. Recording its absence makes that instant.
+        sys.modules.setdefault("matplotlib", None)
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(FrameAncestors, policy=frame_ancestors_policy(options.frame_ancestors))
     app.add_middleware(BodyLimit)
@@ -46,6 +63,14 @@ def create_app(assistant: Assistant, options: ServeOptions) -> FastAPI:
     @app.get("/openapi.json", include_in_schema=False)
     @app.get("/embed/openapi.json", include_in_schema=False)
     def no_schema():
+        raise HTTPException(404)
+
+    # The app has no file inputs: Gradio's upload routes would only store what strangers send.
+    @app.api_route("/embed/gradio_api/upload", methods=["GET", "POST", "PUT"], include_in_schema=False)
+    @app.api_route("/embed/gradio_api/upload_progress", methods=["GET", "POST"], include_in_schema=False)
+    @app.api_route("/gradio_api/upload", methods=["GET", "POST", "PUT"], include_in_schema=False)
+    @app.api_route("/gradio_api/upload_progress", methods=["GET", "POST"], include_in_schema=False)
+    async def no_upload():
         raise HTTPException(404)
 
     @app.get("/widget.js", include_in_schema=False)
@@ -78,7 +103,7 @@ class RunningServer:
         # told the same prefix, route and build their URLs under it.
         prefix = urlsplit(root_path).path.rstrip("/")
         self.server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, root_path=prefix,
-                                                    log_level="warning"))
+                                                    log_level="warning", access_log=False))
         self.thread = threading.Thread(target=self.server.run, name="rag-history-web", daemon=True)
 
     def __enter__(self) -> "RunningServer":
@@ -123,6 +148,10 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, root_
     """Serve until Ctrl+C; prints the URL, the API call and the embed snippets once listening."""
     options = ServeOptions(host=host, port=port, root_path=root_path, frame_ancestors=frame_ancestors)
     app = create_app(assistant, options)
+    # The model, index and libraries are ~580k objects that live as long as the process: exempt
+    # them from the cyclic collector, whose full passes over them stalled every request ~0.24 s.
+    gc.collect()
+    gc.freeze()
     with RunningServer(app, host, port, root_path) as running:
         base = public_url(running.url, root_path)
         embed = snippets(base)
