@@ -18,7 +18,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 
 from ann import disk_mb, query_vectors, recall, search_latency
 from common import ROOT, peak_rss_mb, questions, rss_mb, summary_ms, write_json
