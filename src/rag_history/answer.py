@@ -1,10 +1,12 @@
 """Extractive answers: pick the source sentences that answer, each with its reference.
 
-Candidates are the sentences of the best passages and their neighbours. Each is scored for how
-well it matches the question (embedding similarity, shared words), for offering what the
-question asks for (a date, a person, a reason, ...), and for following a sentence that restates
-the question: the answer is often the next sentence. The answerer abstains when the question's
-key terms (names, numbers) are not in the evidence or nothing is close enough.
+Candidates are the sentences of the best passages and their neighbours, taken one at a time or
+two adjacent ones together (the answer often follows the sentence that restates the question).
+Each window is scored for embedding similarity, for the share of the question's terms it covers
+(mapped across languages, names counting double) and for offering what the question asks for;
+a date or number question only takes a window that gives one. The answerer abstains when
+nothing is close enough, or when a name, number or asked-for noun of the question is not in
+the evidence (eval/README.md has the calibration).
 """
 
 from __future__ import annotations
