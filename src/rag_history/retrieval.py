@@ -124,5 +124,4 @@ class Retriever:
         fused = rrf(rankings, n)
         ranked = np.flatnonzero(fused)  # only passages some ranking found
         top = ranked[np.argsort(-fused[ranked], kind="stable")][:k]
-        return [Passage(self.chunks[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in top
-                if fused[i] > 0]
+        return [Passage(self.chunks[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in top]
