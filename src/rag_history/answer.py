@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .citations import Citation, strip_citations
-from .index import SentenceRecord
+from .index import SentenceRecord, sentence_positions
 from .lexical import Tokenizer, fold, split_words
 from .retrieval import Passage, Query
 from .termmap import TermMatch
@@ -240,7 +240,7 @@ class Answerer:
         self.sentences = sentences
         self.vectors = sentence_vectors
         self.settings = settings
-        self._position = {(s.source, s.index): i for i, s in enumerate(sentences)}
+        self._position = sentence_positions(sentences)
         self._plain = [strip_citations(s.text) for s in sentences]  # page numbers are not quantities
         self._stems = [frozenset(_content_words(text)) for text in self._plain]
         df: dict[str, int] = {}

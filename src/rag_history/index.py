@@ -24,7 +24,7 @@ import numpy as np
 
 from . import __version__
 from .chunking import Chunk, ChunkSettings, chunk_document
-from .citations import Citation, attribute
+from .citations import Citation, attribute, strip_citations
 from .errors import IndexProblem
 from .source import SourceDocument, load_documents, source_files
 from .termmap import vocabulary_of
@@ -85,6 +85,11 @@ def sentence_records(doc: SourceDocument) -> list[SentenceRecord]:
         out.append(SentenceRecord(doc.name, i, s.text, s.start, s.end, s.paragraph, section.title,
                                   section.language, a.citation, a.how))
     return out
+
+
+def sentence_positions(sentences: list[SentenceRecord]) -> dict[tuple[str, int], int]:
+    """(source, index in its document) -> position in the index's sentence list."""
+    return {(s.source, s.index): i for i, s in enumerate(sentences)}
 
 
 def source_hashes(source_dir: Path) -> dict[str, str]:
@@ -185,8 +190,10 @@ def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, enco
         work = index_dir / f".tmp-{target.name}"
         work.mkdir(parents=True)
         try:
-            passage_vectors = _encode(encoder, [embedding_text(c) for c in chunks], "Embedding passages ", progress)
-            sentence_vectors = _encode(encoder, [embedding_text_sentence(s) for s in sentences],
+            # References are noise to the encoder: passages and sentences are embedded without them.
+            passage_vectors = _encode(encoder, [strip_citations(c.text) for c in chunks], "Embedding passages ",
+                                      progress)
+            sentence_vectors = _encode(encoder, [strip_citations(s.text) for s in sentences],
                                        "Embedding sentences", progress)
             vocabulary = vocabulary_of(s.text for s in sentences)
             vocab_vectors = _encode(encoder, vocabulary, "Embedding words    ", progress, batch=256)
@@ -195,7 +202,6 @@ def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, enco
             _write_jsonl(work / "chunks.jsonl", (c.to_dict() for c in chunks))
             _write_jsonl(work / "sentences.jsonl", (s.to_dict() for s in sentences))
             np.save(work / "sentence_vectors.npy", sentence_vectors)
-            np.save(work / "passage_vectors.npy", passage_vectors)
             import faiss
 
             faiss.write_index(make_faiss_index(passage_vectors), str(work / "passages.faiss"))
@@ -220,18 +226,6 @@ def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, enco
             raise
         _clean_leftovers(index_dir)
         return target
-
-
-def embedding_text(chunk: Chunk) -> str:
-    from .citations import strip_citations
-
-    return strip_citations(chunk.text)
-
-
-def embedding_text_sentence(s: SentenceRecord) -> str:
-    from .citations import strip_citations
-
-    return strip_citations(s.text)
 
 
 def _encode(encoder, texts: list[str], label: str, progress: bool, batch: int = 64) -> np.ndarray:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .chunking import Chunk
-from .index import LoadedIndex
+from .index import LoadedIndex, sentence_positions
 from .language import detect_language
 from .lexical import (ENGLISH_STOPWORDS, TURKISH_STOPWORDS, BM25Index, Tokenizer, english_lower, split_words,
                       tokenizer_for, turkish_lower)
@@ -75,7 +75,7 @@ class Retriever:
         self.chunks = index.chunks
         self.tokenizer = Tokenizer()
         self.bm25 = BM25Index([c.search_text for c in self.chunks], self.tokenizer)
-        position = {(r.source, r.index): i for i, r in enumerate(index.sentences)}
+        position = sentence_positions(index.sentences)
         self._sentences_of = [np.array([position[(c.source, j)] for j in c.sentences if (c.source, j) in position],
                                        dtype=np.int64) for c in self.chunks]
         self.terms = TermMapper(index.vocabulary, index.vocab_vectors, encoder,
