@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag_history.answer import SENTENCE_OFFERS, _alias_groups, focus_terms, key_terms, question_types
+from rag_history.answer import (EXPLAINED, SENTENCE_OFFERS, Answerer, _alias_groups, focus_terms, key_terms,
+                                question_types)
+from rag_history.index import SentenceRecord
 from rag_history.retrieval import Query, content_terms
 from rag_history.termmap import TermMatch
 
@@ -52,3 +54,34 @@ def test_a_name_in_parentheses_is_an_alias():
     q = query("When was the Treaty of Gyumri (Gümrü) signed?", "en")
     groups = _alias_groups(q.text, key_terms(q))
     assert [[m.term for m in g] for g in groups if len(g) > 1] == [["Gyumri", "Gümrü"]]
+
+
+@pytest.mark.parametrize("question, explained", [
+    ("Şubat Devrimi'nin ardından nasıl bir rejim kuruldu?", True),
+    ("How did Turkey use the alliance?", True),
+    ("Sovyetler neden yardım etti?", True),
+    ("How many rifles did the Soviets send?", False),
+    ("Moskova Antlaşması ne zaman imzalandı?", False),
+])
+def test_why_and_how_questions_ask_for_an_explanation(question, explained):
+    assert bool(question_types(question) & EXPLAINED) is explained
+
+
+def _sentences(paragraphs: list[list[str]]) -> list[SentenceRecord]:
+    out, start = [], 0
+    for p, texts in enumerate(paragraphs):
+        for text in texts:
+            out.append(SentenceRecord("a.txt", len(out), text, start, start + len(text), p, "s", "tr", None, "author"))
+            start += len(text) + 1
+    return out
+
+
+def test_the_sentence_after_the_restatement_joins_a_why_answer_within_its_paragraph():
+    sentences = _sentences([["Direniş örgütlendi.", "Silaha ihtiyaç vardı.", "İç kaynaklar yetmiyordu."],
+                            ["Başka bir konu."]])
+    answerer = Answerer(sentences, np.eye(len(sentences), 4, dtype=np.float32))
+    why = query("Direniş neden silaha muhtaçtı?", "tr")
+    assert answerer.with_explanation(why, (1,)) == (1, 2)
+    assert answerer.with_explanation(why, (0, 1, 2)) == (0, 1, 2)  # three sentences at most
+    assert answerer.with_explanation(why, (2,)) == (2,)  # the next paragraph is another matter
+    assert answerer.with_explanation(query("Direniş ne zaman örgütlendi?", "tr"), (0,)) == (0,)

@@ -4,7 +4,8 @@ Candidates are the sentences of the best passages and their neighbours, taken on
 two adjacent ones together (the answer often follows the sentence that restates the question).
 Each window is scored for embedding similarity, for the share of the question's terms it covers
 (mapped across languages, names counting double) and for offering what the question asks for;
-a date or number question only takes a window that gives one. The answerer abstains when
+a date or number question only takes a window that gives one, and a why/how question also gets
+the sentence after the window, where the article explains. The answerer abstains when
 nothing is close enough, or when a name, number or asked-for noun of the question is not in
 the evidence (eval/README.md has the calibration).
 """
@@ -44,6 +45,7 @@ QUESTION_TYPES = {
                          r"for what purpose|what reason|motive|motives)\w*", re.I),
     "consequence": re.compile(r"\b(sonuç|sonucu|ne oldu|etkisi|katkı|how did .* end|result|outcome|"
                               r"consequence|effect)\w*", re.I),
+    "manner": re.compile(r"\b(nasıl|ne şekilde|ne biçimde|in what way|how (?!many|much|long))", re.I),
 }
 SENTENCE_OFFERS = {
     "date": re.compile(r"\b(\d{1,2}\s+(" + _MONTHS + r")|(1[5-9]|20)\d\d|" + _MONTHS + r")\w*", re.I),
@@ -60,6 +62,9 @@ SENTENCE_OFFERS = {
                               r"etkilemiş|dolayısıyla|kalmışlardır)", re.I),
 }
 
+
+# Questions answered by an explanation, which the article gives after stating the fact.
+EXPLAINED = frozenset({"reason", "consequence", "manner"})
 
 # Kinds of answer a sentence either gives or does not: a window without one cannot answer.
 SLOT_TYPES = frozenset({"date", "number"})
@@ -212,6 +217,7 @@ class AnswerSettings:
     max_window: int = 2  # adjacent sentences shown together at most
     min_similarity: float = 0.32  # below this no sentence is close enough to be an answer (eval/README.md)
     min_support: float = 0.0  # share of the question's terms the answer must cover
+    explain_next: bool = True  # why/how questions also get the sentence after the best window
 
 
 @dataclass(frozen=True)
@@ -323,7 +329,7 @@ class Answerer:
                 text = " ".join(self._plain[q] for q in span)
                 if wanted and not all(SENTENCE_OFFERS[t].search(text) for t in wanted):
                     continue  # asked for a date or a number, and this gives none
-                offered = sum(1 for t in types if SENTENCE_OFFERS[t].search(text))
+                offered = sum(1 for t in types & SENTENCE_OFFERS.keys() if SENTENCE_OFFERS[t].search(text))
                 score = (similarity + s.coverage_weight * cov + s.type_bonus * offered
                          + s.prior_weight * max(prior[q] for q in span) - s.pair_margin * (len(span) - 1))
                 out.append(Window(span, score, similarity, cov))
@@ -360,12 +366,25 @@ class Answerer:
         if best.coverage < s.min_support:
             return self._abstain(query, passages, f"the best answer covers {best.coverage:.2f} of the question's "
                                  f"terms < {s.min_support}", best_sim)
+        positions = self.with_explanation(query, best.positions)
         passage_of = self._passage_of(passages)
-        sentences = [self._answer_sentence(p, best.score, passage_of) for p in best.positions]
+        sentences = [self._answer_sentence(p, best.score, passage_of) for p in positions]
         shown = " ".join(a.display(query.language) for a in sentences)
         answer = Answer(query.text, query.language, shown, False, sentences, passages, confidence=best_sim)
         answer.extra["coverage"] = round(best.coverage, 4)
         return answer
+
+    def with_explanation(self, query: Query, positions: tuple[int, ...]) -> tuple[int, ...]:
+        """A why/how/what-result question is restated by the sentences closest to it, and the
+        article explains in the sentence after them ("... silah ve cephaneye ihtiyaç vardı. İç
+        kaynaklar yeterli değildi."): that sentence joins the answer, up to MAX_SENTENCES."""
+        if not (self.settings.explain_next and question_types(query.text) & EXPLAINED) \
+                or len(positions) >= MAX_SENTENCES:
+            return positions
+        after = positions[-1] + 1
+        if after < len(self.sentences) and self._same_paragraph(positions[-1], after):
+            return positions + (after,)
+        return positions
 
     def unsupported_terms(self, query: Query, passages: list[Passage]) -> list[str]:
         """Names, numbers and the asked-for noun of the question that neither occur in nor map to
