@@ -34,6 +34,9 @@ def test_quantities_are_not_years_days_or_pages():
     assert not number.search("16 Mart 1921'de imzalanmıştır")
     assert number.search("iki devlet vardı")
     assert number.search("3000 tüfek gönderildi")
+    assert not number.search("Antlaşmanın 2’nci maddesiyle")
+    assert not number.search("20. yüzyıla gelindiğinde")
+    assert number.search("toplam 2.000 kişi")
 
 
 def test_names_are_key_terms_but_an_english_opening_word_is_not():

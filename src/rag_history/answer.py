@@ -52,8 +52,10 @@ SENTENCE_OFFERS = {
     "person": re.compile(r"\b[A-ZÇĞİÖŞÜ][a-zçğıöşü]+\s+(Paşa|Bey|Efendi)\b|\b[A-ZÇĞİÖŞÜ][a-zçğıöşü]+\s+"
                          r"[A-ZÇĞİÖŞÜ][a-zçğıöşü]+\b"),
     "place": re.compile(r"\b[A-ZÇĞİÖŞÜ][a-zçğıöşü]+['’](da|de|ta|te|ya|ye|a|e|dan|den|tan|ten)\b"),
-    # A quantity, not a year or the day of a date ("bir" is also the indefinite article).
-    "number": re.compile(r"\b(?!(?:1[5-9]|20)\d\d\b)\d+(?:[.,]\d+)?\b(?!\s*(?:" + _MONTHS + r"))|"
+    # A quantity, not a year, the day of a date or an ordinal ("2'nci madde", "20. yüzyıl"); "bir"
+    # is also the indefinite article.
+    "number": re.compile(r"\b(?!(?:1[5-9]|20)\d\d\b)\d+(?:[.,]\d+)?\b(?!\s*(?:" + _MONTHS + r"))"
+                         r"(?!['’](?:n?c[ıiuü]|[ıiuü]nc[ıiuü]))(?!\.\s*[a-zçğıöşü])|"
                          r"\b(iki|üç|dört|beş|altı|yedi|sekiz|dokuz|yüz|bin|milyon|milyar|two|three|four|five|"
                          r"six|seven|eight|nine|ten|hundred|thousand|million)\b", re.I),
     "reason": re.compile(r"(sebebiyle|nedeniyle|amacıyla|gayesi|gayesinde|için|çünkü|dolayı|menfaat|"
