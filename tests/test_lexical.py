@@ -44,6 +44,15 @@ def test_possessive_form_shares_the_stem(tokenize):
     assert tokenize("Erzurum Kongresi") == tokenize("Erzurum kongresinde")
 
 
+def test_a_name_keeps_what_snowball_would_cut_but_not_its_plural(tokenize):
+    # Suffixes of names follow an apostrophe ("Batum'u"): "Batum" is not "Batı" plus an ending.
+    assert tokenize("Batum") != tokenize("Batı")
+    assert tokenize("Lenin") == tokenize("Lenin'e") == ["lenin"]
+    assert tokenize("Kâzım Karabekir") == tokenize("Kazım Karabekir'in")
+    assert tokenize("Ruslar") == tokenize("Rus") and tokenize("Türklerin") == tokenize("Türk")
+    assert tokenize("kongresinde") == tokenize("kongre")  # other words are stemmed as before
+
+
 def test_bm25_ranks_the_passage_with_the_query_words_first(tokenize):
     passages = [
         "Ermenistan ile 3 Aralık 1920'de Gümrü Antlaşması imza edilmiştir.",

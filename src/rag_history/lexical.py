@@ -76,9 +76,16 @@ def _snowball(language: str):
     return Stemmer.Stemmer(language)
 
 
+# Turkish writes the case and possessive endings of a name after an apostrophe ("Batum'u"), so
+# what Snowball cuts from a capitalized word without one is part of the name ("Batum" -> "bat",
+# "Lenin" -> "le", "Kâzım" -> "kaz"); only plural and derived endings are cut ("Ruslar", "Türklerin").
+_NAME_ENDING = re.compile(r"l[aeıiuü]")
+
+
 @dataclass
 class Tokenizer:
-    """lowercase -> split -> drop stopwords -> stem; every part can be replaced."""
+    """split -> lowercase -> drop stopwords -> stem (names only of plural endings); every part can be
+    replaced."""
 
     lower: Callable[[str], str] = turkish_lower
     split: Callable[[str], list[str]] = split_words
@@ -90,16 +97,21 @@ class Tokenizer:
     _cache: dict = field(default_factory=dict, repr=False)
 
     def __call__(self, text: str) -> list[str]:
-        words = [w for w in self.split(self.lower(text)) if w not in self.stopwords and (len(w) > 1 or w.isdigit())]
+        words = []
+        for word in self.split(text):
+            low = self.lower(word)
+            if low not in self.stopwords and (len(low) > 1 or low.isdigit()):
+                words.append((low, word[:1].isupper()))
         if not self.stemmer:
-            return words
-        missing = [w for w in words if w not in self._cache]
+            return [low for low, _ in words]
+        missing = [key for key in dict.fromkeys(words) if key not in self._cache]
         if missing:
-            stems = _snowball(self.stemmer).stemWords(missing)
-            if self.prefix:
-                stems = [st if st.isdigit() else st[: self.prefix] for st in stems]
-            self._cache.update(zip(missing, stems))
-        return [self._cache[w] for w in words]
+            stems = _snowball(self.stemmer).stemWords([low for low, _ in missing])
+            for (low, name), stem in zip(missing, stems):
+                if name and low.startswith(stem) and not _NAME_ENDING.match(low, len(stem)):
+                    stem = low
+                self._cache[low, name] = stem if stem.isdigit() or not self.prefix else stem[: self.prefix]
+        return [self._cache[key] for key in words]
 
 
 def tokenizer_for(language: str) -> Tokenizer:
