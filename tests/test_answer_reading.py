@@ -53,6 +53,14 @@ def test_the_noun_an_english_question_asks_for():
     assert focus_terms(query("What event made relations official?", "en")) == []  # only the kind of answer
 
 
+def test_the_noun_a_turkish_question_asks_for():
+    assert [m.term for m in focus_terms(query("Osmanlı Devleti hangi sancakları geri aldı?", "tr"))] == ["sancakları"]
+    assert [m.term for m in focus_terms(query("Kongreye kaç delege katıldı?", "tr"))] == ["delege"]
+    # Only the kind of answer, in any inflection.
+    for question in ("İlişkiler hangi olayla şekillendi?", "Hangi gün imzalandı?", "Hangi sebeple gitti?"):
+        assert focus_terms(query(question, "tr")) == [], question
+
+
 def test_a_name_in_parentheses_is_an_alias():
     q = query("When was the Treaty of Gyumri (Gümrü) signed?", "en")
     groups = _alias_groups(q.text, key_terms(q))

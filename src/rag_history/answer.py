@@ -20,7 +20,7 @@ import numpy as np
 
 from .citations import Citation, strip_citations
 from .index import SentenceRecord, sentence_positions
-from .lexical import Tokenizer, fold, split_words
+from .lexical import Tokenizer, fold, split_words, turkish_lower
 from .retrieval import Passage, Query
 from .termmap import TermMatch
 
@@ -112,15 +112,22 @@ GENERIC_HEADS = frozenset("""event events thing things way ways kind type sort r
     states country countries people person persons place places idea ideas view views basis advantage advantages
     benefit benefits contribution term terms position attitude relation relations part parts side sides point
     points issue issues problem problems matter""".split())
+# The same in Turkish, as folded word starts, so that any inflection ("olayla", "günü", "sebebi")
+# is one of them; a content word that starts alike ("yerleşim") is only not checked.
+GENERIC_HEADS_TR = tuple("""olay gelisme adim gun tarih yil ay zaman donem sure konu husus mesele yer sehir bolge
+    alan kisi sekil bicim tur cesit amac sebe neden sonuc yon taraf durum aci bakim sira karar gorus fikir
+    dusunce""".split())
 _STOP_AFTER_HEAD = frozenset("""did do does was were is are had has have could would will can should might may
     of in on for to with from that by about against between into during after before under among as at
     made gave took sent brought left led won set began became got put kept held meant saw""".split())
 
 
 def focus_terms(query: Query) -> list[TermMatch]:
-    """The noun an English question asks for: "Which commissar ...", "Who was the first ambassador ...".
-    If the evidence has no word for it, the question is about something else. (Turkish "hangi X"
-    mostly names the kind of answer, in inflected forms no short list covers, so it is left out.)"""
+    """The noun a question asks for: "Which commissar ...", "Who was the first ambassador ...",
+    "hangi sancakları ...", "kaç delege ...". If the evidence has no word for it, the question is
+    about something else."""
+    if query.language == "tr":
+        return _turkish_focus_terms(query)
     words = [w.lower() for w in split_words(query.text)]
     heads = []
     for i, w in enumerate(words):
@@ -139,6 +146,13 @@ def focus_terms(query: Query) -> list[TermMatch]:
             heads.append(words[j - 1])
     by_term = {m.term.lower(): m for m in query.terms}
     return [by_term[h] for h in heads if h in by_term and h not in GENERIC_HEADS]
+
+
+def _turkish_focus_terms(query: Query) -> list[TermMatch]:
+    """The word after "hangi" or "kaç", unless its stem only names the kind of answer."""
+    words = split_words(query.text)
+    heads = {words[i + 1] for i, w in enumerate(words[:-1]) if turkish_lower(w) in ("hangi", "kaç")}
+    return [m for m in query.terms if m.term in heads and not fold(m.term).startswith(GENERIC_HEADS_TR)]
 
 
 def question_types(question: str) -> set[str]:
