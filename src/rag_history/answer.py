@@ -36,7 +36,7 @@ _MONTHS = ("ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|ka
            "march|april|may|june|july|august|september|october|november|december")
 QUESTION_TYPES = {
     "date": re.compile(r"\b(ne zaman|hangi tarih|hangi yıl|hangi gün|hangi ay|kaç yılında|tarihi|tarihli|when|"
-                       r"what date|which date|which year|what year|which day|what day|the date|dated)\b", re.I),
+                       r"what date|which date|which year|what year|which day|what day|which month|what month|the date|dated)\b", re.I),
     "person": re.compile(r"\b(kim|kimdir|kimdi|kime|kimin|kimi|kimler|who|whom|whose|which person)\b", re.I),
     "place": re.compile(r"\b(nere|nerede|nereye|nereden|neresi|hangi şehir|hangi bölge|where|which city|"
                         r"which region|which place)\b", re.I),
@@ -82,9 +82,9 @@ def key_terms(query: Query) -> list[TermMatch]:
     """The question's names and numbers: what an answer must be about, not just near."""
     words = split_words(query.text)
     first = words[0] if words else ""
-    # A capital on the first word says nothing, except in Turkish before another capital
-    # ("Enver Paşa kimdir?"); English questions open with "Besides", "Apart", ...
-    first_is_name = query.language == "tr" and len(words) > 1 and words[1][:1].isupper()
+    # A capital on the first word says nothing, except in Turkish right before another capital
+    # ("Enver Paşa kimdir?", not "Yazar, Rusya'daki ..."); English questions open with "Besides", ...
+    first_is_name = query.language == "tr" and bool(re.match(r"\s*\w+\s+[A-ZÇĞİÖŞÜ]", query.text))
     out = []
     for m in query.terms:
         name = m.term[:1].isupper() and len(m.term) > 2 and (m.term != first or first_is_name)
@@ -108,7 +108,8 @@ def _alias_groups(question: str, terms: list[TermMatch]) -> list[list[TermMatch]
 # Heads that only restate the kind of answer ("which event", "what role"): not checked.
 GENERIC_HEADS = frozenset("""event events thing things way ways kind type sort role reason reasons motive motives
     purpose aim aims goal goals result results outcome effect effects consequence consequences factor factors step
-    steps measure measures area areas region regions date dates year years day days month time times period state
+    steps measure measures area areas region regions city cities town towns village villages province provinces
+    date dates year years day days month time times period state
     states country countries people person persons place places idea ideas view views basis advantage advantages
     benefit benefits contribution term terms position attitude relation relations part parts side sides point
     points issue issues problem problems matter""".split())
@@ -153,6 +154,14 @@ def _turkish_focus_terms(query: Query) -> list[TermMatch]:
     words = split_words(query.text)
     heads = {words[i + 1] for i, w in enumerate(words[:-1]) if turkish_lower(w) in ("hangi", "kaç")}
     return [m for m in query.terms if m.term in heads and not fold(m.term).startswith(GENERIC_HEADS_TR)]
+
+
+def offers(kind: str, text: str, question: str = "") -> bool:
+    """Whether a text gives a date, number, ... other than one the question itself gives
+    ("Lenin 26 Nisan 1920 tarihli mektuba ne zaman cevap verdi?" is not answered by "26 Nisan 1920")."""
+    rx = SENTENCE_OFFERS[kind]
+    given = {m.group(0).lower() for m in rx.finditer(question)}
+    return any(m.group(0).lower() not in given for m in rx.finditer(text))
 
 
 def question_types(question: str) -> set[str]:
@@ -272,7 +281,7 @@ class Answerer:
         n = max(len(sentences), 1)
         self._idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self._default_idf = math.log(1 + n)
-        self._prefix_cache: dict[str, frozenset[str]] = {}  # bounded by the number of passages
+        self._prefixes = [frozenset(fold(w)[:5] for w in split_words(s.text)) for s in sentences]
 
     # --- question terms ----------------------------------------------------------------------
 
@@ -343,20 +352,13 @@ class Answerer:
                     similarity = float(v @ query.vector) / max(float(np.linalg.norm(v)), 1e-9)
                 cov = self.coverage(terms, span)
                 text = " ".join(self._plain[q] for q in span)
-                if wanted and not all(SENTENCE_OFFERS[t].search(text) for t in wanted):
+                if wanted and not all(offers(t, text, query.text) for t in wanted):
                     continue  # asked for a date or a number, and this gives none
                 offered = sum(1 for t in types & SENTENCE_OFFERS.keys() if SENTENCE_OFFERS[t].search(text))
                 score = (similarity + s.coverage_weight * cov + s.type_bonus * offered
                          + s.prior_weight * max(prior[q] for q in span) - s.pair_margin * (len(span) - 1))
                 out.append(Window(span, score, similarity, cov))
         return out
-
-    def _prefixes(self, chunk) -> frozenset[str]:
-        """Folded five-letter word prefixes of a passage, computed once per passage."""
-        cached = self._prefix_cache.get(chunk.id)
-        if cached is None:
-            cached = self._prefix_cache[chunk.id] = frozenset(fold(w)[:5] for w in split_words(chunk.text))
-        return cached
 
     # --- the answer ----------------------------------------------------------------------------
 
@@ -376,14 +378,14 @@ class Answerer:
         if best_sim < s.min_similarity:
             return self._abstain(query, passages, f"best sentence similarity {best_sim:.2f} < {s.min_similarity}",
                                  best_sim)
-        missing = self.unsupported_terms(query, passages)
+        passage_of = self._passage_of(passages)
+        missing = self.unsupported_terms(query, passage_of.keys() | prior.keys())
         if missing:
             return self._abstain(query, passages, "not in the evidence: " + ", ".join(missing), best_sim)
         if best.coverage < s.min_support:
             return self._abstain(query, passages, f"the best answer covers {best.coverage:.2f} of the question's "
                                  f"terms < {s.min_support}", best_sim)
         positions = self.with_explanation(query, best.positions)
-        passage_of = self._passage_of(passages)
         sentences = [self._answer_sentence(p, best.score, passage_of) for p in positions]
         shown = " ".join(a.display(query.language) for a in sentences)
         answer = Answer(query.text, query.language, shown, False, sentences, passages, confidence=best_sim)
@@ -402,15 +404,15 @@ class Answerer:
             return positions + (after,)
         return positions
 
-    def unsupported_terms(self, query: Query, passages: list[Passage]) -> list[str]:
+    def unsupported_terms(self, query: Query, positions) -> list[str]:
         """Names, numbers and the asked-for noun of the question that neither occur in nor map to
-        the evidence.
+        the evidence: the sentences at these positions (the passages' and their neighbours').
 
         Words are compared by their first five letters, so inflection ("Antlaşmaları" /
         "Anlaşmaları" aside) does not hide a name; a term followed by another in parentheses
         ("Gyumri (Gümrü)") is supported when either is.
         """
-        evidence = frozenset().union(*(self._prefixes(p.chunk) for p in passages))
+        evidence = frozenset().union(*(self._prefixes[p] for p in positions))
 
         def present(word: str) -> bool:
             key = fold(word)
