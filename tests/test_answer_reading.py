@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
-from rag_history.answer import (EXPLAINED, SENTENCE_OFFERS, Answerer, _alias_groups, focus_terms, key_terms,
-                                question_types)
+from rag_history.answer import (EXPLAINED, SENTENCE_OFFERS, Answerer, _alias_groups, asked_parts, focus_terms,
+                                key_terms, offers, question_types, section_parts)
 from rag_history.index import SentenceRecord
 from rag_history.retrieval import Query, content_terms
 from rag_history.termmap import TermMatch
@@ -96,3 +98,41 @@ def test_the_sentence_after_the_restatement_joins_a_why_answer_within_its_paragr
     assert answerer.with_explanation(why, (0, 1, 2)) == (0, 1, 2)  # three sentences at most
     assert answerer.with_explanation(why, (2,)) == (2,)  # the next paragraph is another matter
     assert answerer.with_explanation(query("Direniş ne zaman örgütlendi?", "tr"), (0,)) == (0,)
+
+
+def test_a_slot_the_question_fills_itself_is_no_answer():
+    question = "Lenin, 26 Nisan 1920 tarihli mektuba hangi tarihte cevap verdi?"
+    assert not offers("date", "26 Nisan 1920 tarihli mektupta Sovyetlerden yardım istendi.", question)
+    assert offers("date", "Lenin 2 Haziran 1920'de cevap verdi.", question)
+
+
+@pytest.mark.parametrize("question, parts", [
+    ("Özete göre ilişkiler nasıl şekillendi?", {"abstract"}),
+    ("According to the article's abstract, which area mattered most?", {"abstract"}),
+    ("Sonuç bölümüne göre ne oldu?", {"conclusion"}),
+    ("According to the conclusion, who seized power?", {"conclusion"}),
+    ("Giriş bölümüne göre menfaat neydi?", {"introduction"}),
+    ("Özetle, Moskova Antlaşması ne zaman imzalandı?", set()),  # "in short"
+    ("In conclusion, what did the treaty give?", set()),
+])
+def test_the_part_of_the_article_a_question_names(question, parts):
+    assert asked_parts(question) == parts
+
+
+def test_parts_by_heading_else_by_position():
+    titled = _sentences([["a"], ["b"], ["c"], ["d"]])
+    titled = [replace(r, section=t) for r, t in
+              zip(titled, ["Özet", "1. Giriş", "2. Savaş", "3. Sonuç ve Değerlendirme"])]
+    assert sorted(section_parts(titled).values()) == ["abstract", "conclusion", "introduction"]
+    assert section_parts(titled)["a.txt", "3. Sonuç ve Değerlendirme"] == "conclusion"
+    plain = [replace(r, section=t) for r, t in zip(titled, ["Abstract", "A", "B", "C"])]
+    parts = section_parts(plain)
+    assert parts["a.txt", "A"] == "introduction" and parts["a.txt", "C"] == "conclusion" and ("a.txt", "B") not in parts
+
+
+def test_a_question_naming_a_part_is_answered_from_that_part():
+    sentences = _sentences([["Özetteki cümle."], ["Girişteki cümle."], ["Sonuçtaki cümle."]])
+    sentences = [replace(r, section=t) for r, t in zip(sentences, ["Özet", "1. Giriş", "2. Sonuç"])]
+    answerer = Answerer(sentences, np.eye(len(sentences), 4, dtype=np.float32))
+    assert answerer.within_asked_part(query("Sonuç bölümüne göre ne oldu?", "tr"), {0: 1.0}) == {2: 0.5}
+    assert answerer.within_asked_part(query("Ne oldu?", "tr"), {0: 1.0}) == {0: 1.0}

@@ -164,6 +164,39 @@ def offers(kind: str, text: str, question: str = "") -> bool:
     return any(m.group(0).lower() not in given for m in rx.finditer(text))
 
 
+# A question may name the part of the article it asks about: "Özete göre ...", "According to the
+# conclusion, ...". These are the parts every journal article has, not this article's headings.
+SECTION_CUES = {
+    "abstract": re.compile(r"\bözet(?:e|te|inde|ine)?\b|\bthe (?:article'?s )?(?:abstract|summary)\b", re.I),
+    "introduction": re.compile(r"\bgiriş bölüm|\bthe (?:article'?s )?introduction\b", re.I),
+    "conclusion": re.compile(r"\bsonuç bölüm|\bthe (?:article'?s )?(?:conclusions?|concluding)\b", re.I),
+}
+_SECTION_TITLES = {"introduction": ("giris", "introduction"), "conclusion": ("sonuc", "conclusion")}
+
+
+def asked_parts(question: str) -> set[str]:
+    """The parts of an article the question names: "abstract", "introduction", "conclusion"."""
+    return {part for part, rx in SECTION_CUES.items() if rx.search(question)}
+
+
+def section_parts(sentences: list[SentenceRecord]) -> dict[tuple[str, str], str]:
+    """(source, section title) -> the part it is: the abstracts, and the body sections titled as an
+    introduction or conclusion, else the first and last body sections."""
+    abstracts = {"Özet", "Abstract"}  # the titles source.py gives the front matter
+    body: dict[str, list[str]] = {}
+    out = {}
+    for r in sentences:
+        if r.section in abstracts:
+            out[r.source, r.section] = "abstract"
+        elif r.section not in body.setdefault(r.source, []):
+            body[r.source].append(r.section)
+    for source, titles in body.items():
+        for part, position in (("introduction", 0), ("conclusion", -1)):
+            named = [t for t in titles if any(w in fold(t) for w in _SECTION_TITLES[part])]
+            out.setdefault((source, (named or titles)[0 if named else position]), part)
+    return out
+
+
 def question_types(question: str) -> set[str]:
     return {name for name, rx in QUESTION_TYPES.items() if rx.search(question)}
 
@@ -282,6 +315,7 @@ class Answerer:
         self._idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self._default_idf = math.log(1 + n)
         self._prefixes = [frozenset(fold(w)[:5] for w in split_words(s.text)) for s in sentences]
+        self._parts = section_parts(sentences)
 
     # --- question terms ----------------------------------------------------------------------
 
@@ -326,6 +360,17 @@ class Answerer:
                         prior[q] = max(prior.get(q, 0.0), value)
         return prior
 
+    def within_asked_part(self, query: Query, prior: dict[int, float]) -> dict[int, float]:
+        """Keep to the part of the article the question names, taking in all of its sentences
+        (these parts are short; retrieval may have missed them). Unchanged when no such part exists."""
+        parts = asked_parts(query.text)
+        if not parts:
+            return prior
+        inside = [p for p, r in enumerate(self.sentences) if self._parts.get((r.source, r.section)) in parts]
+        if not inside:
+            return prior
+        return {p: prior.get(p, 0.5) for p in inside}
+
     def _same_paragraph(self, a: int, b: int) -> bool:
         sa, sb = self.sentences[a], self.sentences[b]
         return sa.source == sb.source and sa.paragraph == sb.paragraph
@@ -364,12 +409,13 @@ class Answerer:
 
     def answer(self, query: Query, passages: list[Passage]) -> Answer:
         s = self.settings
-        prior = self._candidates(passages)
-        if not prior:
+        retrieved = self._candidates(passages)
+        if not retrieved:
             return self._abstain(query, passages, "no passage was retrieved")
+        prior = self.within_asked_part(query, retrieved)
         terms = self.question_terms(query)
         windows = self._windows(query, prior, terms)
-        best_sim = max(float(self.vectors[p] @ query.vector) for p in prior)
+        best_sim = max(float(self.vectors[p] @ query.vector) for p in retrieved)
         if not windows:
             wanted = "/".join(sorted(question_types(query.text) & SLOT_TYPES))
             return self._abstain(query, passages, f"the question asks for a {wanted}; the evidence gives none",
