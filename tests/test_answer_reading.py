@@ -26,9 +26,16 @@ def query(text: str, language: str) -> Query:
     ("How many rifles did the Soviets send?", "number"),
     ("Sovyetler neden yardım etti?", "reason"),
     ("Who headed the delegation?", "person"),
+    ("Antlaşma hangi tarihte imzalandı?", "date"),  # inflected question words
+    ("Kongre hangi yılda toplandı?", "date"),
+    ("Antlaşma hangi şehirde imzalandı?", "place"),
 ])
 def test_question_types(question, kind):
     assert kind in question_types(question)
+
+
+def test_a_word_that_only_starts_like_a_question_word_is_not_one():
+    assert question_types("Hangi ayrıntı eksikti?") == set()
 
 
 def test_quantities_are_not_years_days_or_pages():

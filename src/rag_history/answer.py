@@ -34,12 +34,15 @@ AUTHOR_LABEL = {"tr": "[makale yazarının ifadesi]", "en": "[the article author
 # What a question asks for, in Turkish and English, and how a sentence offers it.
 _MONTHS = ("ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|january|february|"
            "march|april|may|june|july|august|september|october|november|december")
+# Turkish question words take case endings ("hangi tarihte", "hangi şehirde"): their stems are
+# followed by any word characters; English ones end at a word boundary.
 QUESTION_TYPES = {
-    "date": re.compile(r"\b(ne zaman|hangi tarih|hangi yıl|hangi gün|hangi ay|kaç yılında|tarihi|tarihli|when|"
-                       r"what date|which date|which year|what year|which day|what day|which month|what month|the date|dated)\b", re.I),
+    "date": re.compile(r"\b(ne zaman|hangi (?:tarih|yıl|gün)\w*|hangi ay(?:da|ı|ında)?\b|kaç yılında|tarihi\b|"
+                       r"tarihli|(?:when|what date|which date|which year|what year|which day|what day|"
+                       r"which month|what month|the date|dated)\b)", re.I),
     "person": re.compile(r"\b(kim|kimdir|kimdi|kime|kimin|kimi|kimler|who|whom|whose|which person)\b", re.I),
-    "place": re.compile(r"\b(nere|nerede|nereye|nereden|neresi|hangi şehir|hangi bölge|where|which city|"
-                        r"which region|which place)\b", re.I),
+    "place": re.compile(r"\b(nere\w*|hangi (?:şehir|kent|bölge|yer|liman)\w*|(?:where|which city|which town|"
+                        r"which region|which place|which port)\b)", re.I),
     "number": re.compile(r"\b(kaç|ne kadar|how many|how much|what number)\b", re.I),
     "reason": re.compile(r"\b(neden|niçin|niye|ne için|hangi amaç|ne amaç|sebeb|nedeni|why|what for|"
                          r"for what purpose|what reason|motive|motives)\w*", re.I),
