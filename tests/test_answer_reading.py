@@ -7,8 +7,9 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from rag_history.answer import (EXPLAINED, SENTENCE_OFFERS, Answerer, _alias_groups, asked_parts, focus_terms,
-                                key_terms, offers, question_types, section_parts)
+from rag_history.answer import Answerer, section_parts
+from rag_history.reading import (EXPLAINED, SENTENCE_OFFERS, alias_groups, asked_parts, focus_terms, key_terms, offers,
+                                 question_types)
 from rag_history.index import SentenceRecord
 from rag_history.retrieval import Query, content_terms
 from rag_history.termmap import TermMatch
@@ -72,7 +73,7 @@ def test_the_noun_a_turkish_question_asks_for():
 
 def test_a_name_in_parentheses_is_an_alias():
     q = query("When was the Treaty of Gyumri (Gümrü) signed?", "en")
-    groups = _alias_groups(q.text, key_terms(q))
+    groups = alias_groups(q.text, key_terms(q))
     assert [[m.term for m in g] for g in groups if len(g) > 1] == [["Gyumri", "Gümrü"]]
 
 

@@ -31,7 +31,7 @@ def question_type(question: dict) -> str:
     """The set's `type`, else what the answerer reads the question as asking for, else "other"."""
     if question.get("type"):
         return question["type"]
-    from .answer import QUESTION_TYPES, question_types
+    from .reading import QUESTION_TYPES, question_types
 
     found = question_types(question.get("question", ""))
     return next((name for name in QUESTION_TYPES if name in found), "other")

@@ -241,8 +241,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 # --- documents ---------------------------------------------------------------------------------
 
 
+# Titles of the front matter's abstracts, one a language.
+ABSTRACT_TITLES = {"tr": "Özet", "en": "Abstract"}
+
+
 def _section_title(kind: str, language: str) -> str:
-    return {"tr": "Özet", "en": "Abstract"}.get(language, "Abstract") if kind == "abstract" else ""
+    return ABSTRACT_TITLES.get(language, ABSTRACT_TITLES["en"]) if kind == "abstract" else ""
 
 
 def parse_document(raw: str, name: str, metadata: dict | None = None) -> SourceDocument:
