@@ -168,7 +168,11 @@ class Answerer:
         self._idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self._default_idf = math.log(1 + n)
         self._prefixes = [frozenset(fold(w)[:5] for w in split_words(s.text)) for s in sentences]
-        self._parts = section_parts(sentences)
+        parts = section_parts(sentences)
+        self._part_positions: dict[str, list[int]] = {}
+        for p, r in enumerate(sentences):
+            if (r.source, r.section) in parts:
+                self._part_positions.setdefault(parts[r.source, r.section], []).append(p)
 
     # --- question terms ----------------------------------------------------------------------
 
@@ -215,11 +219,11 @@ class Answerer:
 
     def within_asked_part(self, query: Query, prior: dict[int, float]) -> dict[int, float]:
         """Keep to the part of the article the question names, taking in all of its sentences
-        (these parts are short; retrieval may have missed them). Unchanged when no such part exists."""
-        parts = asked_parts(query.text)
-        if not parts:
-            return prior
-        inside = [p for p, r in enumerate(self.sentences) if self._parts.get((r.source, r.section)) in parts]
+        (these parts are short; retrieval may have missed them), in the sources retrieval found.
+        Unchanged when no such part exists."""
+        sources = {self.sentences[p].source for p in prior}  # of the sources retrieval found
+        inside = [p for part in asked_parts(query.text) for p in self._part_positions.get(part, ())
+                  if self.sentences[p].source in sources]
         if not inside:
             return prior
         return {p: prior.get(p, 0.5) for p in inside}
