@@ -92,10 +92,9 @@ def alias_groups(question: str, terms: list[TermMatch]) -> list[list[TermMatch]]
 GENERIC_HEADS = frozenset("""event events thing things way ways kind type sort role reason reasons motive motives
     purpose aim aims goal goals result results outcome effect effects consequence consequences factor factors step
     steps measure measures area areas region regions city cities town towns village villages province provinces
-    date dates year years day days month time times period state
-    states country countries people person persons place places idea ideas view views basis advantage advantages
-    benefit benefits contribution term terms position attitude relation relations part parts side sides point
-    points issue issues problem problems matter""".split())
+    date dates year years day days month time times period state states country countries people person persons
+    place places idea ideas view views basis advantage advantages benefit benefits contribution term terms position
+    attitude relation relations part parts side sides point points issue issues problem problems matter""".split())
 # The same in Turkish, as folded word starts, so that any inflection ("olayla", "günü", "sebebi")
 # is one of them; a content word that starts alike ("yerleşim") is only not checked.
 GENERIC_HEADS_TR = tuple("""olay gelisme adim gun tarih yil ay zaman donem sure konu husus mesele yer sehir bolge
@@ -133,7 +132,7 @@ def focus_terms(query: Query) -> list[TermMatch]:
 
 
 def _turkish_focus_terms(query: Query) -> list[TermMatch]:
-    """The word after "hangi" or "kaç", unless its stem only names the kind of answer."""
+    """The word after "hangi" or "kaç", unless it only names the kind of answer."""
     words = split_words(query.text)
     heads = {words[i + 1] for i, w in enumerate(words[:-1]) if turkish_lower(w) in ("hangi", "kaç")}
     return [m for m in query.terms if m.term in heads and not fold(m.term).startswith(GENERIC_HEADS_TR)]
@@ -154,6 +153,8 @@ SECTION_CUES = {
     "introduction": re.compile(r"\bgiriş bölüm|\bthe (?:article'?s )?introduction\b", re.I),
     "conclusion": re.compile(r"\bsonuç bölüm|\bthe (?:article'?s )?(?:conclusions?|concluding)\b", re.I),
 }
+
+
 def asked_parts(question: str) -> set[str]:
     """The parts of an article the question names: "abstract", "introduction", "conclusion"."""
     return {part for part, rx in SECTION_CUES.items() if rx.search(question)}
