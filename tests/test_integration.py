@@ -61,6 +61,20 @@ def test_answer_sentences_are_verbatim_article_sentences_in_order(answers, artic
             assert s.text in answer.text
 
 
+@pytest.mark.parametrize("question", [
+    "Örgütlü hâle gelen millî direniş neden dışarıdan silah ve cephane yardımına muhtaçtı?",  # explained after
+    "According to the abstract, how were Turkish-Russian relations reshaped after 1917?",  # a named part
+    "Sonuç bölümüne göre Rusya'da iktidarı kim ele geçirdi?",
+])
+def test_every_answer_sentence_can_be_read_in_a_passage_of_the_record(assistant, question):
+    record = assistant.ask(question).to_dict()
+    assert not record["abstained"]
+    texts = {p["id"]: squash(p["text"]) for p in record["passages"]}
+    assert len(record["passages"]) >= 5
+    for s in record["sentences"]:
+        assert squash(s["text"]) in texts[s["passage_id"]]
+
+
 def test_authors_own_statement_is_marked_not_given_a_reference(assistant):
     answer = assistant.ask("Moskova Antlaşması Türkiye'yi hangi yönlerden güçlü kıldı?")
     own = [s for s in answer.sentences if s.citation is None]

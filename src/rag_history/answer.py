@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .chunking import Chunk
 from .citations import Citation, strip_citations
 from .index import SentenceRecord, sentence_positions
 from .lexical import Tokenizer, fold, split_words
@@ -153,11 +154,16 @@ class Window:
 
 class Answerer:
     def __init__(self, sentences: list[SentenceRecord], sentence_vectors: np.ndarray,
-                 settings: AnswerSettings = AnswerSettings()):
+                 settings: AnswerSettings = AnswerSettings(), chunks: list[Chunk] = ()):
         self.sentences = sentences
         self.vectors = sentence_vectors
         self.settings = settings
         self._position = sentence_positions(sentences)
+        self._chunk_of: dict[int, Chunk] = {}  # sentence position -> the first passage holding it
+        for c in chunks:
+            for idx in c.sentences:
+                if (c.source, idx) in self._position:
+                    self._chunk_of.setdefault(self._position[c.source, idx], c)
         self._plain = [strip_citations(s.text) for s in sentences]  # page numbers are not quantities
         self._stems = [frozenset(_content_words(text)) for text in self._plain]
         df: dict[str, int] = {}
@@ -289,6 +295,7 @@ class Answerer:
             return self._abstain(query, passages, f"the best answer covers {best.coverage:.2f} of the question's "
                                  f"terms < {s.min_support}", best_sim)
         positions = self.with_explanation(query, best.positions)
+        passages = self._with_answer_passages(passages, positions, passage_of)
         sentences = [self._answer_sentence(p, best.score, passage_of) for p in positions]
         shown = " ".join(a.display(query.language) for a in sentences)
         answer = Answer(query.text, query.language, shown, False, sentences, passages, confidence=best_sim)
@@ -329,6 +336,20 @@ class Answerer:
             if not any(present(w) for m in group for w in (m.term, *m.related)):
                 missing.append(group[0].term)
         return missing
+
+    def _with_answer_passages(self, passages: list[Passage], positions, passage_of: dict[int, str]) -> list[Passage]:
+        """The retrieved passages, then any passage holding an answer sentence that none of them
+        holds (a neighbour, the explaining sentence, the part the question names), so that every
+        answer sentence can be read in its passage; `passage_of` is updated to match."""
+        added = []
+        for p in positions:
+            chunk = self._chunk_of.get(p)
+            if p in passage_of or chunk is None:
+                continue
+            added.append(Passage(chunk, 0.0, -1.0, 0.0))  # not retrieved: no scores
+            for idx in chunk.sentences:
+                passage_of.setdefault(self._position.get((chunk.source, idx), -1), chunk.id)
+        return passages + added if added else passages
 
     def _passage_of(self, passages: list[Passage]) -> dict[int, str]:
         out: dict[int, str] = {}

@@ -40,7 +40,7 @@ class Assistant:
         self.index = index
         self.encoder = encoder
         self.retriever = Retriever(index, encoder)
-        self.answerer = Answerer(index.sentences, index.sentence_vectors)
+        self.answerer = Answerer(index.sentences, index.sentence_vectors, chunks=index.chunks)
         self._lock = threading.Lock()  # the encoder's numpy buffers are not shared safely
 
     @classmethod
