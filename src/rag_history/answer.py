@@ -5,9 +5,10 @@ two adjacent ones together (the answer often follows the sentence that restates 
 Each window is scored for embedding similarity, for the share of the question's terms it covers
 (mapped across languages, names counting double) and for offering what the question asks for;
 a date or number question only takes a window that gives one, and a why/how question also gets
-the sentence after the window, where the article explains. The answerer abstains when
+the sentence after the window, where the article explains. A question that names a part of the
+article ("according to the conclusion") is answered from that part. The answerer abstains when
 nothing is close enough, or when a name, number or asked-for noun of the question is not in
-the evidence (eval/README.md has the calibration).
+the evidence (eval/README.md has the calibration). How the question is read: reading.py.
 """
 
 from __future__ import annotations
