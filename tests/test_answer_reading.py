@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from rag_history.answer import Answerer, section_parts
+from rag_history.index import SentenceRecord
 from rag_history.reading import (EXPLAINED, SENTENCE_OFFERS, alias_groups, asked_parts, focus_terms, key_terms, offers,
                                  question_types)
-from rag_history.index import SentenceRecord
 from rag_history.retrieval import Query, content_terms
 from rag_history.termmap import TermMatch
 

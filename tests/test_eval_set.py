@@ -21,7 +21,7 @@ FIELDS = {"id": str, "lang": str, "question": str, "answer_contains": list, "gol
 # Per file: the least size and the least count of (lang, answerable) questions.
 SETS = {
     "questions.jsonl": {"size": 90, ("tr", True): 40, ("en", True): 25, ("tr", False): 5, ("en", False): 5},
-    # Written blind from the article after the system was tuned; used only to measure.
+    # Written blind from the article after the system was tuned (eval/README.md: what its first run prompted).
     "heldout.jsonl": {"size": 40, ("tr", True): 14, ("en", True): 12, ("tr", False): 4, ("en", False): 4},
 }
 

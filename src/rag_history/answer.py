@@ -162,9 +162,8 @@ class Answerer:
         self._position = sentence_positions(sentences)
         self._chunk_of: dict[int, Chunk] = {}  # sentence position -> the first passage holding it
         for c in chunks:
-            for idx in c.sentences:
-                if (c.source, idx) in self._position:
-                    self._chunk_of.setdefault(self._position[c.source, idx], c)
+            for pos in self._positions(c):
+                self._chunk_of.setdefault(pos, c)
         self._plain = [strip_citations(s.text) for s in sentences]  # page numbers are not quantities
         self._stems = [frozenset(_content_words(text)) for text in self._plain]
         df: dict[str, int] = {}
@@ -214,10 +213,7 @@ class Answerer:
         """Sentence position -> prior from the best passage holding it (1.0 for the first)."""
         prior: dict[int, float] = {}
         for rank, p in enumerate(passages[: self.settings.passages_considered]):
-            for idx in p.chunk.sentences:
-                pos = self._position.get((p.chunk.source, idx))
-                if pos is None:
-                    continue
+            for pos in self._positions(p.chunk):
                 for q in (pos - 1, pos, pos + 1):  # neighbours may hold the answer
                     if 0 <= q < len(self.sentences) and self._same_paragraph(pos, q):
                         value = 1.0 / (1 + rank) * (1.0 if q == pos else 0.6)
@@ -348,18 +344,20 @@ class Answerer:
             if p in passage_of or chunk is None:
                 continue
             added.append(Passage(chunk, 0.0, -1.0, 0.0))  # not retrieved: no scores
-            for idx in chunk.sentences:
-                passage_of.setdefault(self._position.get((chunk.source, idx), -1), chunk.id)
+            for pos in self._positions(chunk):
+                passage_of.setdefault(pos, chunk.id)
         return passages + added if added else passages
 
     def _passage_of(self, passages: list[Passage]) -> dict[int, str]:
         out: dict[int, str] = {}
         for p in passages:
-            for idx in p.chunk.sentences:
-                pos = self._position.get((p.chunk.source, idx))
-                if pos is not None:
-                    out.setdefault(pos, p.chunk.id)
+            for pos in self._positions(p.chunk):
+                out.setdefault(pos, p.chunk.id)
         return out
+
+    def _positions(self, chunk: Chunk) -> list[int]:
+        """Positions in the sentence list of a passage's sentences."""
+        return [self._position[chunk.source, idx] for idx in chunk.sentences if (chunk.source, idx) in self._position]
 
     def _answer_sentence(self, pos: int, score: float, passage_of: dict[int, str]) -> AnswerSentence:
         r = self.sentences[pos]
