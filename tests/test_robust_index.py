@@ -29,7 +29,7 @@ TESTS = Path(__file__).resolve().parent
 @pytest.fixture
 def built(fake_encoder, source_copy, tmp_path) -> Settings:
     settings = Settings(source_dir=source_copy, index_dir=tmp_path / "index")
-    build_index(settings.source_dir, settings.index_dir, settings.build, fake_encoder(), progress=False)
+    build_index(settings.source_dir, settings.index_dir, settings.build, None, progress=False)  # fake encoders
     return settings
 
 
@@ -107,7 +107,7 @@ def test_unreadable_index_with_no_build_says_what_to_run_once(built, monkeypatch
 
 def test_a_build_that_waited_for_a_fresh_index_is_skipped(built, fake_encoder):
     before = _current(built)
-    again = build_index(built.source_dir, built.index_dir, built.build, fake_encoder(), progress=False, force=False)
+    again = build_index(built.source_dir, built.index_dir, built.build, None, progress=False, force=False)
     assert again == before
 
 
@@ -119,6 +119,7 @@ _BUILDER = textwrap.dedent("""
     sys.path.insert(0, {tests!r})
     from conftest import HashingEncoder
     from rag_history.config import Settings
+    from rag_history.embedding import Encoders
     from rag_history.index import build_index
 
     class SlowEncoder(HashingEncoder):
@@ -134,7 +135,8 @@ _BUILDER = textwrap.dedent("""
         if Path({go!r}).exists():
             break
         time.sleep(0.01)
-    build_index(settings.source_dir, settings.index_dir, settings.build, SlowEncoder(), progress=False)
+    encoders = Encoders(SlowEncoder(settings.build.model), SlowEncoder(settings.build.term_model))
+    build_index(settings.source_dir, settings.index_dir, settings.build, encoders, progress=False)
 """)
 
 
@@ -183,7 +185,7 @@ def test_build_killed_midway_leaves_the_previous_index_answering(assistant, sett
     assert list(index.glob(".tmp-*")), "the build was not caught midway"
     assert _current(copy) == previous
     assert _status(copy) is None
-    survivor = Assistant(copy, load_index(index), assistant.encoder)  # the encoder is loaded already
+    survivor = Assistant(copy, load_index(index), assistant.encoders)  # the encoders are loaded already
     assert survivor.ask(MOSCOW).text == assistant.ask(MOSCOW).text
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .chunking import ChunkSettings
-from .embedding import DEFAULT_MODEL, canonical_model_name
+from .embedding import DEFAULT_MODEL, DEFAULT_TERM_MODEL, NO_MODEL, canonical_model_name
 from .index import BuildSettings
 
 
@@ -30,6 +30,7 @@ class Settings:
     source_dir: Path = field(default_factory=lambda: Path("source_texts"))
     index_dir: Path = field(default_factory=lambda: Path("index"))
     model: str = DEFAULT_MODEL
+    term_model: str = DEFAULT_TERM_MODEL
     chunk_tokens: int = 192
     chunk_overlap: int = 48
     top_k: int = 5
@@ -41,6 +42,7 @@ class Settings:
             source_dir=Path(env.get("RAG_HISTORY_SOURCES") or "source_texts"),
             index_dir=Path(env.get("RAG_HISTORY_INDEX") or "index"),
             model=env.get("RAG_HISTORY_MODEL") or DEFAULT_MODEL,
+            term_model=env.get("RAG_HISTORY_TERM_MODEL") or DEFAULT_TERM_MODEL,
             chunk_tokens=_env_int("RAG_HISTORY_CHUNK_TOKENS", 192),
             chunk_overlap=_env_int("RAG_HISTORY_CHUNK_OVERLAP", 48),
             top_k=_env_int("RAG_HISTORY_TOP_K", 5),
@@ -52,4 +54,7 @@ class Settings:
 
     @property
     def build(self) -> BuildSettings:
-        return BuildSettings(canonical_model_name(self.model), ChunkSettings(self.chunk_tokens, self.chunk_overlap))
+        model = canonical_model_name(self.model)
+        term_model = canonical_model_name(self.term_model, DEFAULT_TERM_MODEL)
+        return BuildSettings(model, model if term_model == NO_MODEL else term_model,
+                             ChunkSettings(self.chunk_tokens, self.chunk_overlap))

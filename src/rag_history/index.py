@@ -74,7 +74,8 @@ class SentenceRecord:
 
 @dataclass(frozen=True)
 class BuildSettings:
-    model: str
+    model: str  # dense retrieval and sentence scoring
+    term_model: str  # word mapping and second opinion; "none": the dense model does both
     chunking: ChunkSettings
 
 
@@ -166,14 +167,14 @@ def build_lock(index_dir: Path):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, encoder=None,
+def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, encoders=None,
                 progress: bool = True, force: bool = True) -> Path:
     """Build the index from every source text; returns the directory that became current.
 
     With force=False a build that waited for another one's lock is skipped when that one left
     the index fresh.
     """
-    from .embedding import Encoder
+    from .embedding import Encoders
 
     with build_lock(index_dir):
         if not force and index_status(index_dir, source_dir, settings) is None:
@@ -185,18 +186,21 @@ def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, enco
         for doc in docs:
             chunks.extend(chunk_document(doc, settings.chunking))
             sentences.extend(sentence_records(doc))
-        encoder = encoder or Encoder(settings.model)
+        encoders = Encoders.of(encoders) if encoders else Encoders.load(settings.model, settings.term_model)
         target = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
         work = index_dir / f".tmp-{target.name}"
         work.mkdir(parents=True)
         try:
             # References are noise to the encoder: passages and sentences are embedded without them.
-            passage_vectors = _encode(encoder, [strip_citations(c.text) for c in chunks], "Embedding passages ",
-                                      progress)
-            sentence_vectors = _encode(encoder, [strip_citations(s.text) for s in sentences],
-                                       "Embedding sentences", progress)
+            plain = [strip_citations(s.text) for s in sentences]
+            passage_vectors = _encode(encoders.dense, [strip_citations(c.text) for c in chunks],
+                                      "Embedding passages ", progress)
+            sentence_vectors = _encode(encoders.dense, plain, "Embedding sentences", progress)
+            if encoders.separate:
+                np.save(work / "term_sentence_vectors.npy",
+                        _encode(encoders.terms, plain, "Second opinion     ", progress))
             vocabulary = vocabulary_of(s.text for s in sentences)
-            vocab_vectors = _encode(encoder, vocabulary, "Embedding words    ", progress, batch=256)
+            vocab_vectors = _encode(encoders.terms, vocabulary, "Embedding words    ", progress, batch=256)
             (work / "vocabulary.json").write_text(json.dumps(vocabulary, ensure_ascii=False), encoding="utf-8")
             np.save(work / "vocab_vectors.npy", vocab_vectors)
             _write_jsonl(work / "chunks.jsonl", (c.to_dict() for c in chunks))
@@ -208,8 +212,9 @@ def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, enco
             manifest = {
                 "format": FORMAT,
                 "package_version": __version__,
-                "model": encoder.name,
-                "dimension": encoder.dimension,
+                "model": encoders.dense.name,
+                "term_model": encoders.terms.name,
+                "dimension": encoders.dense.dimension,
                 "chunking": asdict(settings.chunking),
                 "sources": {d.name: d.sha256 for d in docs},
                 "texts": [d.info.to_dict() for d in docs],
@@ -292,11 +297,16 @@ class LoadedIndex:
     sentence_vectors: np.ndarray
     faiss_index: object
     vocabulary: list[str]  # distinct source words, for cross-lingual term mapping
-    vocab_vectors: np.ndarray
+    vocab_vectors: np.ndarray  # by the term model
+    term_sentence_vectors: np.ndarray  # the sentences by the term model (sentence_vectors when it is the same)
 
     @property
     def model(self) -> str:
         return self.manifest["model"]
+
+    @property
+    def term_model(self) -> str:
+        return self.manifest["term_model"]
 
     @property
     def texts(self) -> list[TextInfo]:
@@ -319,6 +329,8 @@ def index_status(index_dir: Path, source_dir: Path, settings: BuildSettings, ver
         return "the index was built by another version of rag-history"
     if manifest.get("model") != settings.model:
         return f"the index was built with model {manifest.get('model')!r}, not {settings.model!r}"
+    if manifest.get("term_model") != settings.term_model:
+        return f"the index was built with term model {manifest.get('term_model')!r}, not {settings.term_model!r}"
     if manifest.get("chunking") != asdict(settings.chunking):
         return "the index was built with other chunking settings"
     hashes, recorded = source_hashes(source_dir), manifest["source_files"]
@@ -355,11 +367,14 @@ def load_index(index_dir: Path) -> LoadedIndex:
         faiss_index = faiss.read_index(str(current / "passages.faiss"))
         vocabulary = json.loads((current / "vocabulary.json").read_text(encoding="utf-8"))
         vocab_vectors = np.load(current / "vocab_vectors.npy")
+        term_file = current / "term_sentence_vectors.npy"
+        term_vectors = np.load(term_file) if term_file.exists() else sentence_vectors
     except Exception as exc:  # any damage: the caller rebuilds or tells the user how
         raise IndexProblem(f"the index in {index_dir} cannot be read ({exc.__class__.__name__}); "
                            "run `rag-history build` to rebuild it.") from None
     if (faiss_index.ntotal != len(chunks) or len(sentence_vectors) != len(sentences)
-            or len(vocab_vectors) != len(vocabulary)):
+            or len(vocab_vectors) != len(vocabulary) or len(term_vectors) != len(sentences)):
         raise IndexProblem(f"the index in {index_dir} is inconsistent; run `rag-history build` to rebuild it.")
-    return LoadedIndex(current, manifest, chunks, sentences, sentence_vectors, faiss_index, vocabulary, vocab_vectors)
+    return LoadedIndex(current, manifest, chunks, sentences, sentence_vectors, faiss_index, vocabulary, vocab_vectors,
+                       term_vectors)
 
