@@ -15,3 +15,11 @@ class IndexProblem(RagHistoryError):
 
 class QuestionError(RagHistoryError):
     """The question cannot be asked (empty, unreadable)."""
+
+
+class QuestionSetError(RagHistoryError):
+    """A question set (JSON Lines for `eval`) cannot be read, or a row of it is malformed."""
+
+
+class OutputError(RagHistoryError):
+    """An output file (`eval --out`, `--report`) cannot be written where it was asked for."""
