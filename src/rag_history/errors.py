@@ -9,17 +9,17 @@ class SourceError(RagHistoryError):
     """A source text is missing, unreadable or empty."""
 
 
-class IndexProblem(RagHistoryError):
-    """The index is missing, stale or broken and cannot be rebuilt here."""
-
-
-class QuestionError(RagHistoryError):
-    """The question cannot be asked (empty, unreadable)."""
-
-
 class QuestionSetError(RagHistoryError):
     """A question set (JSON Lines for `eval`) cannot be read, or a row of it is malformed."""
 
 
 class OutputError(RagHistoryError):
     """An output file (`eval --out`, `--report`) cannot be written where it was asked for."""
+
+
+class IndexProblem(RagHistoryError):
+    """The index is missing, stale or broken and cannot be rebuilt here."""
+
+
+class QuestionError(RagHistoryError):
+    """The question cannot be asked (empty, unreadable)."""
