@@ -284,27 +284,28 @@ def described(m: dict) -> list[tuple[str, float | int | None, str]]:
         rows.append((key, m[key] if count else None, note))
 
     if m["scored"]:
-        a, answerable = m["answerable"], f"of {_count(m['answerable'], 'answerable question')}"
+        a, answerable = m["answerable"], f"of {counted(m['answerable'], 'answerable question')}"
         share("answer_accuracy", a, answerable)
         for key in m:
             if key.startswith("answer_accuracy_"):
                 lang = key.removeprefix("answer_accuracy_")
-                share(key, 1, f"of {_count(m['answerable_' + lang], f'answerable {lang} question')}")
+                share(key, 1, f"of {counted(m['answerable_' + lang], f'answerable {lang} question')}")
         share("hit@1", a, f"{answerable}: an expected string in the first passage")
         share("hit@3", a, f"{answerable}: in one of the first 3 passages")
         share("hit@5", a, f"{answerable}: in one of the first 5 passages")
         share("citation_accuracy", m["citations_checked"],
-              f"of {_count(m['citations_checked'], 'correct answer')} with a gold reference")
-        share("abstention_accuracy", m["unanswerable"], f"of {_count(m['unanswerable'], 'unanswerable question')}")
+              f"of {counted(m['citations_checked'], 'correct answer')} with a gold reference")
+        share("abstention_accuracy", m["unanswerable"], f"of {counted(m['unanswerable'], 'unanswerable question')}")
         rows += [("false_abstentions", m["false_abstentions"], answerable),
-                 ("overall", m["overall"], f"of {_count(m['scored'], 'scored question')}: right answers and "
+                 ("overall", m["overall"], f"of {counted(m['scored'], 'scored question')}: right answers and "
                                            "right abstentions")]
     return rows + [("questions", m["questions"], ""),
                    ("unscored", m["unscored"], "answered, not scored: no gold fields"),
-                   ("abstained", m["abstained"], f"of {_count(m['questions'], 'question')}, scored or not")]
+                   ("abstained", m["abstained"], f"of {counted(m['questions'], 'question')}, scored or not")]
 
 
-def _count(n: int, noun: str) -> str:
+def counted(n: int, noun: str) -> str:
+    """"1 question", "2 questions": the one wording of a count for the metrics and the report."""
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
@@ -336,9 +337,9 @@ def by_source(outcomes: list[Outcome]) -> list[tuple[str, list[Outcome]]]:
 def format_by_source(outcomes: list[Outcome]) -> str:
     groups = by_source(outcomes)
     if len(groups) == 1:
-        return f"by source: all {len(outcomes)} questions are about {groups[0][0]} (the figures above)"
+        return f"by source: every question is about {groups[0][0]} (the figures above)"
     parts = ["by source:"]
     for name, group in groups:
         body = "\n".join("  " + line for line in format_metrics(metrics(group)).splitlines())
-        parts.append(f"{name} ({len(group)} questions)\n{body}")
+        parts.append(f"{name} ({counted(len(group), 'question')})\n{body}")
     return "\n".join(parts)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .evaluation import GOLD_FIELDS, Outcome, by_source, described, metrics, source_of
+from .evaluation import GOLD_FIELDS, Outcome, by_source, counted, described, metrics, source_of
 from .output import write_atomic
 
 CHARTS = ("headline", "accuracy", "tradeoff")  # a Markdown report's SVG files, named after it
@@ -234,9 +234,8 @@ def _source_sections(outcomes: list[Outcome]) -> list[tuple[str, list[list[str]]
     """(heading, metric rows) per source text; one source: a sentence instead of a repeated table."""
     groups = by_source(outcomes)
     if len(groups) == 1:
-        return [(f"All {len(outcomes)} questions are about {groups[0][0]}: the figures are the headline ones.",
-                 None)]
-    return [(f"{name} ({len(group)} questions)", _headline_rows(metrics(group))) for name, group in groups]
+        return [(f"Every question is about {groups[0][0]}: the figures are the headline ones.", None)]
+    return [(f"{name} ({counted(len(group), 'question')})", _headline_rows(metrics(group))) for name, group in groups]
 
 
 # --- SVG charts ----------------------------------------------------------------------------------
