@@ -77,31 +77,62 @@ def cmd_ask(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluation import answer_record, format_metrics, has_gold, judge, load_jsonl, metrics
+    from .errors import OutputError
+    from .evaluation import (GOLD_FIELDS, answer_record, check_sources, format_by_source, format_metrics, judge,
+                             load_questions, metrics)
+    from .output import check_output, save_elsewhere, write_atomic
+    from .report import report_files, write_report
+
+    # Everything a user can get wrong is refused here, before the model loads and the answering starts.
+    questions = load_questions(Path(args.questions))
+    out = Path(args.out)
+    check_output(out, "--out", {"the question set": questions.path})
+    report = Path(args.report) if args.report else None
+    for target in report_files(report) if report else ():
+        check_output(target, "--report", {"the question set": questions.path, "the --out file": out})
+    assistant = _load(args)
+    check_sources(questions, assistant.sources)
+
     from .index import Progress
 
-    questions = load_jsonl(Path(args.questions))
-    assistant = _load(args)
-    bar = Progress("Answering", len(questions), enabled=not args.quiet)
+    bar = Progress("Answering", len(questions.rows), enabled=not args.quiet)
     answers = []
-    for row in questions:
-        answers.append(answer_record(assistant, row))
-        bar.advance()
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", encoding="utf-8") as f:
-        for rec in answers:
-            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    print(f"Wrote {len(answers)} answers to {out}")
-    if has_gold(questions):
-        outcomes = judge(questions, answers)
-        print(format_metrics(metrics(outcomes)))
-        if args.report:
-            from .report import write_report
-
-            path = write_report(Path(args.report), outcomes, assistant)
-            print(f"Report: {path}")
+    try:
+        for row in questions.rows:
+            answers.append(answer_record(assistant, row))
+            bar.advance()
+    except BaseException:  # interrupted or failed: keep what was computed
+        if answers:
+            saved = save_elsewhere(_jsonl(answers), out.name)
+            print(f"rag-history: stopped after {len(answers)} of {len(questions.rows)} questions; "
+                  f"their answers are saved in {saved}.", file=sys.stderr)
+        raise
+    problems, kept = [], out  # a late failure is reported at the end, once the figures are shown
+    try:
+        write_atomic(out, _jsonl(answers))
+        print(f"Wrote {len(answers)} answers to {out}")
+    except OSError as exc:
+        kept = save_elsewhere(_jsonl(answers), out.name)
+        problems.append(f"could not write --out {out} ({exc.strerror or exc}); the {len(answers)} answers "
+                        f"are saved in {kept}.")
+    outcomes = judge(questions.rows, answers)
+    m = metrics(outcomes)
+    if not m["scored"]:
+        print(f"Nothing to score: no row of {questions.path} has gold fields ({', '.join(GOLD_FIELDS)}).")
+    print(format_metrics(m))
+    print(format_by_source(outcomes))
+    if report:
+        try:
+            print(f"Report: {write_report(report, outcomes, assistant)}")
+        except OSError as exc:
+            problems.append(f"could not write --report {report} ({exc.strerror or exc}); the answers are in {kept}.")
+    if problems:
+        raise OutputError(" ".join(problems))
     return 0
+
+
+def _jsonl(records: list[dict]) -> str:
+    return "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in records)
 
 
 def cmd_citations(args) -> int:

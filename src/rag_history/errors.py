@@ -9,6 +9,14 @@ class SourceError(RagHistoryError):
     """A source text is missing, unreadable or empty."""
 
 
+class QuestionSetError(RagHistoryError):
+    """A question set (JSON Lines for `eval`) cannot be read, or a row of it is malformed."""
+
+
+class OutputError(RagHistoryError):
+    """An output file (`eval --out`, `--report`) cannot be written where it was asked for."""
+
+
 class IndexProblem(RagHistoryError):
     """The index is missing, stale or broken and cannot be rebuilt here."""
 
