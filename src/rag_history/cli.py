@@ -32,14 +32,17 @@ def _load(args, progress: bool = True):
 
 
 def cmd_build(args) -> int:
-    from .index import build_index, index_status
+    from .index import build_index, current_build
 
     settings = _settings(args)
-    problem = index_status(settings.index_dir, settings.source_dir, settings.build)
-    if problem is None and not args.force:
+    before = current_build(settings.index_dir)
+    # Without --force, build_index keeps an index that is fresh and loads (and removes leftovers
+    # of interrupted builds either way); it returns the build that is current when it is done.
+    target = build_index(settings.source_dir, settings.index_dir, settings.build, progress=not args.quiet,
+                         force=args.force)
+    if target == before:
         print(f"The index in {settings.index_dir} is up to date ({settings.build.model}); use --force to rebuild.")
         return 0
-    target = build_index(settings.source_dir, settings.index_dir, settings.build, progress=not args.quiet)
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     counts = manifest["counts"]
     print(f"Built {target}: {counts['sources']} source(s), {counts['passages']} passages, "
