@@ -22,6 +22,7 @@ def _settings(args) -> Settings:
         model=args.model,
         chunk_tokens=getattr(args, "chunk_tokens", None),
         chunk_overlap=getattr(args, "chunk_overlap", None),
+        top_k=getattr(args, "k", None),
     )
 
 
@@ -65,7 +66,7 @@ def cmd_ask(args) -> int:
     raw = _read_question(args)
     clean_question(raw)  # refuse an empty question before loading the model
     assistant = _load(args, progress=False)
-    answer = assistant.ask(raw, k=args.k)  # cleans it again and notes any cut in the record
+    answer = assistant.ask(raw)  # cleans it again and notes any cut in the record; -k is in the settings
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
