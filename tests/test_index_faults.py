@@ -99,6 +99,17 @@ def test_current_copied_as_a_directory_is_rebuilt_when_stale(built, capsys):
     assert index_status(built.index_dir, built.source_dir, built.build) is None
 
 
+def test_current_linked_to_itself(built, capsys):
+    link = built.index_dir / CURRENT
+    link.unlink()
+    os.symlink(CURRENT, link)
+    code, out, err = _cli(capsys, built, "ask", "--no-build", FIXTURE_QUESTION)
+    assert code == 2 and out == "" and _one_line(err) and "Too many levels of symbolic links" in err
+    code, out, err = _cli(capsys, built, "ask", FIXTURE_QUESTION)
+    assert code == 0 and FIXTURE_ANSWER in out and "building the index" in err
+    assert link.is_symlink() and _answers(built)
+
+
 # --- a full disk, simulated: every way a write of the index can fail ---------------------------
 
 

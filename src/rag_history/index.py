@@ -399,7 +399,10 @@ class LoadedIndex:
 def current_build(index_dir: Path) -> Path:
     """The build directory `current` names, resolved once: what is then read of it comes from one
     build even while another process swaps in a new one."""
-    return (index_dir / CURRENT).resolve()
+    try:
+        return (index_dir / CURRENT).resolve()
+    except (OSError, RuntimeError):  # a link loop (RuntimeError in Python 3.11): reading it says why
+        return index_dir / CURRENT
 
 
 def index_status(index_dir: Path, source_dir: Path, settings: BuildSettings, verify: bool = True) -> str | None:
