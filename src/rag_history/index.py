@@ -550,5 +550,6 @@ def load_index(index_dir: Path) -> LoadedIndex:
         manifest, _Shapes(len(chunks), (faiss_index.ntotal, faiss_index.d), len(sentences), sentence_vectors.shape,
                           len(vocabulary), vocab_vectors.shape))
     if problem:
-        raise IndexProblem(f"the index in {index_dir} cannot be used: {problem}; run `rag-history build` to rebuild it.")
+        raise IndexProblem(f"the index in {index_dir} cannot be used: {problem}; "
+                           "run `rag-history build` to rebuild it.")
     return LoadedIndex(current, manifest, chunks, sentences, sentence_vectors, faiss_index, vocabulary, vocab_vectors)
