@@ -205,8 +205,8 @@ def test_full_disk_in_python_is_an_index_problem(built, monkeypatch):
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
 def test_a_faiss_index_that_cannot_be_written_is_an_error():
-    """A file that fails at its last write (as a full disk does): faiss's own file writer only
-    prints a message there, and the build went on to checksum a truncated file."""
+    """A file whose last write fails (as on a full disk): faiss's own file writer only prints a
+    message there and returns, leaving a truncated file to be checksummed as it is."""
     import numpy as np
 
     from rag_history.index import make_faiss_index, write_faiss_index

@@ -138,8 +138,8 @@ def make_faiss_index(vectors: np.ndarray, exact: bool | None = None):
 
 def write_faiss_index(index, path: Path) -> None:
     """Write through a Python file, so that a failed write raises OSError: faiss.write_index(index,
-    filename) only prints an error when the last buffer cannot be written at close (a full disk),
-    and leaves a truncated file behind that the manifest's checksum would then bless."""
+    filename) only prints an error when its last write fails at close (a full disk, a network or
+    I/O error) and returns, leaving a truncated file that the manifest's checksum would bless."""
     import faiss
 
     with open(path, "wb") as f:
