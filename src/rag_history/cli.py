@@ -22,6 +22,7 @@ def _settings(args) -> Settings:
         model=args.model,
         chunk_tokens=getattr(args, "chunk_tokens", None),
         chunk_overlap=getattr(args, "chunk_overlap", None),
+        top_k=getattr(args, "k", None),
     )
 
 
@@ -32,14 +33,17 @@ def _load(args, progress: bool = True):
 
 
 def cmd_build(args) -> int:
-    from .index import build_index, index_status
+    from .index import build_index, current_build
 
     settings = _settings(args)
-    problem = index_status(settings.index_dir, settings.source_dir, settings.build)
-    if problem is None and not args.force:
+    before = current_build(settings.index_dir)
+    # Without --force, build_index keeps an index that is fresh and loads (and removes leftovers
+    # of interrupted builds either way); it returns the build that is current when it is done.
+    target = build_index(settings.source_dir, settings.index_dir, settings.build, progress=not args.quiet,
+                         force=args.force)
+    if target == before:
         print(f"The index in {settings.index_dir} is up to date ({settings.build.model}); use --force to rebuild.")
         return 0
-    target = build_index(settings.source_dir, settings.index_dir, settings.build, progress=not args.quiet)
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     counts = manifest["counts"]
     print(f"Built {target}: {counts['sources']} source(s), {counts['passages']} passages, "
@@ -62,7 +66,7 @@ def cmd_ask(args) -> int:
     raw = _read_question(args)
     clean_question(raw)  # refuse an empty question before loading the model
     assistant = _load(args, progress=False)
-    answer = assistant.ask(raw, k=args.k)  # cleans it again and notes any cut in the record
+    answer = assistant.ask(raw)  # cleans it again and notes any cut in the record; -k is in the settings
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
