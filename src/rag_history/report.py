@@ -6,14 +6,13 @@ scored by the same function on its subset, so the report never disagrees with th
 
 from __future__ import annotations
 
-import html
 import math
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from .evaluation import Outcome, metrics
+from .markup import CSS, html_table, html_text, md_table, md_text
 
 HEADLINE = ("answer_accuracy", "answer_accuracy_tr", "answer_accuracy_en", "hit@1", "hit@3", "hit@5",
             "citation_accuracy", "abstention_accuracy", "false_abstentions", "overall", "questions")
@@ -185,27 +184,23 @@ def _case(o: Outcome) -> dict[str, str]:
 # --- SVG charts ----------------------------------------------------------------------------------
 
 
-def _x(text) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def _bars(title: str, rows: list[tuple[str, float, str]]) -> str:
     """Horizontal bar chart of shares in [0, 1]; rows are (label, value, note)."""
     left, width, bar_h, gap, top = 210, 300, 16, 6, 34
     height = top + len(rows) * (bar_h + gap) + 10
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 120}" height="{height}" '
-           f'viewBox="0 0 {left + width + 120} {height}" role="img" aria-label="{_x(title)}" '
+           f'viewBox="0 0 {left + width + 120} {height}" role="img" aria-label="{html_text(title)}" '
            'font-family="sans-serif" font-size="12">',
-           f'<text x="4" y="18" font-size="14" font-weight="bold">{_x(title)}</text>']
+           f'<text x="4" y="18" font-size="14" font-weight="bold">{html_text(title)}</text>']
     for tick in (0, 0.5, 1):
         x = left + tick * width
         out.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 8}" stroke="#ccc"/>')
     for i, (label, value, note) in enumerate(rows):
         y = top + i * (bar_h + gap)
-        out.append(f'<text x="{left - 6}" y="{y + bar_h - 4}" text-anchor="end">{_x(label)}</text>')
+        out.append(f'<text x="{left - 6}" y="{y + bar_h - 4}" text-anchor="end">{html_text(label)}</text>')
         out.append(f'<rect x="{left}" y="{y}" width="{max(value, 0) * width:.1f}" height="{bar_h}" fill="#3b6ea8">'
-                   f'<title>{_x(label)}: {value:.3f} {_x(note)}</title></rect>')
-        out.append(f'<text x="{left + width + 6}" y="{y + bar_h - 4}">{value:.2f} {_x(note)}</text>')
+                   f'<title>{html_text(label)}: {value:.3f} {html_text(note)}</title></rect>')
+        out.append(f'<text x="{left + width + 6}" y="{y + bar_h - 4}">{value:.2f} {html_text(note)}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
@@ -259,29 +254,20 @@ def _charts(outcomes: list[Outcome]) -> dict[str, str]:
 
 # --- HTML --------------------------------------------------------------------------------------
 
-_CSS = """body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-table{border-collapse:collapse;margin:1em 0}
-td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left}
-th{background:#f3f3f3}.case td{width:50%}.case th{width:auto}
+_CSS = CSS + """.case td{width:50%}.case th{width:auto}
 figure{display:inline-block;margin:1em 1em 1em 0}code{background:#f3f3f3}"""
-
-
-def _table(head: list[str], rows: list[list[str]]) -> str:
-    th = "".join(f"<th>{_x(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{_x(c)}</td>" for c in r) + "</tr>" for r in rows)
-    return f"<table><tr>{th}</tr>{body}</table>"
 
 
 def _html_case(c: dict) -> str:
     rows = [("question", c["question"], ""), ("answer", c["expected"], c["answer"]),
             ("citation", c["gold"], c["citations"])]
-    body = "".join(f"<tr><th>{_x(k)}</th><td>{_x(e)}</td><td>{_x(o)}</td></tr>" if k != "question"
-                   else f"<tr><th>{_x(k)}</th><td colspan=\"2\">{_x(e)}</td></tr>" for k, e, o in rows)
+    body = "".join(f"<tr><th>{html_text(k)}</th><td>{html_text(e)}</td><td>{html_text(o)}</td></tr>" if k != "question"
+                   else f"<tr><th>{html_text(k)}</th><td colspan=\"2\">{html_text(e)}</td></tr>" for k, e, o in rows)
     facts = (f"first passage holding the answer: {c['rank']} · abstention reason: {c['reason']} · "
              f"confidence: {c['confidence']}")
-    return (f"<h3>{_x(c['id'])} ({_x(c['lang'])}, {_x(c['type'])}): {_x(c['what'])}</h3>"
+    return (f"<h3>{html_text(c['id'])} ({html_text(c['lang'])}, {html_text(c['type'])}): {html_text(c['what'])}</h3>"
             f"<table class=\"case\"><tr><th></th><th>expected</th><th>ours</th></tr>{body}</table>"
-            f"<p>{_x(facts)}</p>")
+            f"<p>{html_text(facts)}</p>")
 
 
 def _html(outcomes: list[Outcome], about: list[str]) -> str:
@@ -290,18 +276,18 @@ def _html(outcomes: list[Outcome], about: list[str]) -> str:
     cases = [_case(o) for o in wrong(outcomes)]
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              "<title>rag-history evaluation report</title>", f"<style>{_CSS}</style></head><body>",
-             "<h1>rag-history evaluation report</h1>", f"<p>{_x(' · '.join(about))}</p>",
-             "<h2>Headline</h2>", _table(["metric", "value"], [[k, _fmt(m[k])] for k in HEADLINE if k in m]),
+             "<h1>rag-history evaluation report</h1>", f"<p>{html_text(' · '.join(about))}</p>",
+             "<h2>Headline</h2>", html_table(["metric", "value"], [[k, _fmt(m[k])] for k in HEADLINE if k in m]),
              f"<figure>{charts['headline']}</figure>",
              "<h2>By language and question type</h2>",
              "<p>Answer accuracy and hit@5 over answerable questions; abstention accuracy over unanswerable "
              "ones. Question type is the set's <code>type</code> field, else what the answerer reads the "
              "question as asking for, else “other”.</p>"]
     for kind, gs in _group_rows(outcomes):
-        parts.append(f"<h3>By {_x(kind)}</h3>" + _table(GROUP_HEAD, [_group_cells(g) for g in gs]))
-    parts += [f"<figure>{charts['accuracy']}</figure>", "<h2>Abstention trade-off</h2>", f"<p>{_x(TRADEOFF_TEXT)}</p>",
+        parts.append(f"<h3>By {html_text(kind)}</h3>" + html_table(GROUP_HEAD, [_group_cells(g) for g in gs]))
+    parts += [f"<figure>{charts['accuracy']}</figure>", "<h2>Abstention trade-off</h2>", f"<p>{html_text(TRADEOFF_TEXT)}</p>",
               f"<figure>{charts['tradeoff']}</figure>",
-              _table(TRADEOFF_HEAD, _tradeoff_rows(tradeoff(outcomes))),
+              html_table(TRADEOFF_HEAD, _tradeoff_rows(tradeoff(outcomes))),
               f"<h2>Wrong answers ({len(cases)})</h2>",
               "<p>Every question the system got wrong, with what was expected beside what it gave. "
               "The first passage holding the answer is its rank among the retrieved passages (– : none).</p>"]
@@ -313,39 +299,28 @@ def _html(outcomes: list[Outcome], about: list[str]) -> str:
 # --- Markdown ----------------------------------------------------------------------------------
 
 
-def _md(text) -> str:
-    """Safe in a Markdown table cell: no HTML, no pipes, one line."""
-    return re.sub(r"\s+", " ", html.escape(str(text), quote=False)).replace("|", "\\|").strip()
-
-
-def _md_table(head: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(map(_md, head)) + " |", "|" + " --- |" * len(head)]
-    lines += ["| " + " | ".join(map(_md, r)) + " |" for r in rows]
-    return "\n".join(lines)
-
-
 def _markdown(outcomes: list[Outcome], about: list[str], charts: dict[str, str]) -> str:
     m = metrics(outcomes)
     cases = [_case(o) for o in wrong(outcomes)]
-    parts = ["# rag-history evaluation report", _md(" · ".join(about)), "## Headline",
-             _md_table(["metric", "value"], [[k, _fmt(m[k])] for k in HEADLINE if k in m]),
+    parts = ["# rag-history evaluation report", md_text(" · ".join(about)), "## Headline",
+             md_table(["metric", "value"], [[k, _fmt(m[k])] for k in HEADLINE if k in m]),
              f"![Headline metrics]({charts['headline']})", "## By language and question type",
              "Answer accuracy and hit@5 over answerable questions; abstention accuracy over unanswerable ones. "
              "Question type is the set's `type` field, else what the answerer reads the question as asking "
              "for, else “other”."]
     for kind, gs in _group_rows(outcomes):
-        parts += [f"### By {kind}", _md_table(GROUP_HEAD, [_group_cells(g) for g in gs])]
-    parts += [f"![Answer accuracy by group]({charts['accuracy']})", "## Abstention trade-off", _md(TRADEOFF_TEXT),
+        parts += [f"### By {kind}", md_table(GROUP_HEAD, [_group_cells(g) for g in gs])]
+    parts += [f"![Answer accuracy by group]({charts['accuracy']})", "## Abstention trade-off", md_text(TRADEOFF_TEXT),
               f"![Abstention trade-off curve]({charts['tradeoff']})",
-              _md_table(TRADEOFF_HEAD, _tradeoff_rows(tradeoff(outcomes))),
+              md_table(TRADEOFF_HEAD, _tradeoff_rows(tradeoff(outcomes))),
               f"## Wrong answers ({len(cases)})",
               "The first passage holding the answer is its rank among the retrieved passages (– : none)."]
     for c in cases:
-        parts += [f"### {_md(c['id'])} ({_md(c['lang'])}, {_md(c['type'])}): {_md(c['what'])}",
-                  f"**Question:** {_md(c['question'])}",
-                  _md_table(["", "expected", "ours"], [["answer", c["expected"], c["answer"]],
+        parts += [f"### {md_text(c['id'])} ({md_text(c['lang'])}, {md_text(c['type'])}): {md_text(c['what'])}",
+                  f"**Question:** {md_text(c['question'])}",
+                  md_table(["", "expected", "ours"], [["answer", c["expected"], c["answer"]],
                                                        ["citation", c["gold"], c["citations"]]]),
-                  _md(f"first passage holding the answer: {c['rank']} · abstention reason: {c['reason']} · "
+                  md_text(f"first passage holding the answer: {c['rank']} · abstention reason: {c['reason']} · "
                       f"confidence: {c['confidence']}")]
     if not cases:
         parts.append("None.")
