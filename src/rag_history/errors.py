@@ -15,3 +15,7 @@ class IndexProblem(RagHistoryError):
 
 class QuestionError(RagHistoryError):
     """The question cannot be asked (empty, unreadable)."""
+
+
+class QuestionLogError(RagHistoryError):
+    """The question log cannot be created, written or read (read-only, full disk, not a log)."""
