@@ -262,6 +262,29 @@ def test_read_only_directory_is_one_line_at_start_up_and_still_reported(tmp_path
     assert sorted(p.name for p in folder.iterdir()) == ["course.db"]
 
 
+def test_unmerged_log_in_a_read_only_directory_says_to_copy_it(tmp_path):
+    """A server killed mid-run leaves entries in course.db-wal; without its -shm file beside it, and
+    in a directory that cannot be written, SQLite cannot read them: the line says what to do."""
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    path = folder / "course.db"
+    killed = subprocess.run(_python("""
+        import os, signal, sys
+        from rag_history.questionlog import QuestionLog
+        log = QuestionLog.open(sys.argv[1])
+        log.record({"question": "Lenin kimdir?", "abstained": False}, limited_to=None)
+        os.kill(os.getpid(), signal.SIGKILL)
+    """, str(path)), env=_env(), timeout=60)
+    assert killed.returncode == -signal.SIGKILL
+    (folder / "course.db-shm").unlink()
+    folder.chmod(0o555)
+    try:
+        _refused(_rag_history("log", str(path), unprivileged=True), "read-only", "course.db-wal", "copy")
+    finally:
+        folder.chmod(0o755)
+    assert [e.question for e in read_log(path)] == ["Lenin kimdir?"]  # where it can be written, all is there
+
+
 @pytest.mark.parametrize("content", [b"", b"not a database\n" * 100, "sqlite"])
 def test_a_file_that_is_not_a_log_is_refused_and_left_alone(tmp_path, content):
     path = tmp_path / "course.db"

@@ -130,6 +130,8 @@ class QuestionLog:
         question, abstained = answer_record.get("question"), answer_record.get("abstained")
         if not isinstance(question, str) or not isinstance(abstained, bool):
             raise ValueError("an answer record needs a str 'question' and a bool 'abstained'")
+        if limited_to is not None and not isinstance(limited_to, str):
+            raise ValueError("limited_to is the name of a source text, or None")
         row = (_now(), question, int(abstained), limited_to, json.dumps(answer_record, ensure_ascii=False))
         with self._lock:
             try:
@@ -289,7 +291,7 @@ def _problem(path: Path, exc: sqlite3.Error, reading: bool = False) -> QuestionL
     directory = path.resolve().parent
     if name == "SQLITE_NOTADB":
         return QuestionLogError(_not_a_log(path, "not an SQLite database"))
-    if name == "SQLITE_FULL" or _disk_full(directory):
+    if name == "SQLITE_FULL" or (not reading and _disk_full(directory)):
         return QuestionLogError(f"The disk holding the question log {path} is full; free some space or "
                                 "choose a log on another disk.")
     if name == "SQLITE_BUSY":
@@ -302,6 +304,10 @@ def _problem(path: Path, exc: sqlite3.Error, reading: bool = False) -> QuestionL
     if not reading and (name.startswith("SQLITE_READONLY") or (path.exists() and not os.access(path, os.W_OK))):
         return QuestionLogError(f"The question log {path} is read-only; make it writable (chmod u+w {path}) "
                                 "or choose another file.")
+    if reading and name in ("SQLITE_READONLY_DIRECTORY", "SQLITE_CANTOPEN"):
+        return QuestionLogError(f"Cannot read the question log {path}: its directory is read-only and "
+                                f"{_wal(path).name} beside it holds entries not yet merged into it; copy "
+                                f"{path.name} and {_wal(path).name} to a writable directory and report on the copy.")
     doing = "read" if reading else "use"
     return QuestionLogError(f"Cannot {doing} the question log {path}: {exc} ({name or type(exc).__name__}).")
 
