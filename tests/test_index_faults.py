@@ -36,7 +36,7 @@ FAULT_CLI = Path(__file__).resolve().parent / "fault_cli.py"
 @pytest.fixture
 def built(fake_encoder, fixture_sources, tmp_path, clean_env) -> Settings:
     settings = Settings(source_dir=fixture_sources, index_dir=tmp_path / "index")
-    build_index(settings.source_dir, settings.index_dir, settings.build, fake_encoder(), progress=False)
+    build_index(settings.source_dir, settings.index_dir, settings.build, None, progress=False)
     return settings
 
 

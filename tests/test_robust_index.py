@@ -211,7 +211,7 @@ def other_build(fake_encoder, source_copy, tmp_path) -> Path:
     sources = shutil.copytree(source_copy, tmp_path / "other-sources")
     shutil.copy(TESTS / "data" / "serinova-feneri.txt", sources)
     settings = Settings(source_dir=sources, index_dir=tmp_path / "other", chunk_tokens=64, chunk_overlap=8)
-    build_index(settings.source_dir, settings.index_dir, settings.build, fake_encoder(), progress=False)
+    build_index(settings.source_dir, settings.index_dir, settings.build, None, progress=False)
     return _current(settings)
 
 

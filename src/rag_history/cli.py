@@ -1,4 +1,4 @@
-"""Command line: rag-history build | ask | eval | citations | serve.
+"""Command line: rag-history build | ask | eval | citations | serve | log.
 
 Errors a user can cause are printed as one line saying what to do (exit status 2), never as a
 traceback. `ask` and `eval` do not import the web stack.
@@ -7,6 +7,7 @@ traceback. `ask` and `eval` do not import the web stack.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -158,10 +159,33 @@ def cmd_citations(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .web.server import serve
+    question_log = None
+    if args.question_log:  # opened before the model loads: an unusable log fails at once
+        from .questionlog import QuestionLog
 
-    return serve(_load(args), host=args.host, port=args.port, root_path=args.root_path,
-                 frame_ancestors=args.frame_ancestors)
+        question_log = QuestionLog.open(args.question_log)
+    with question_log or contextlib.nullcontext():
+        from .web.server import serve
+
+        return serve(_load(args), host=args.host, port=args.port, root_path=args.root_path,
+                     frame_ancestors=args.frame_ancestors, question_log=question_log)
+
+
+def cmd_log(args) -> int:
+    from .logreport import DEFAULT_TOP, default_language, render_log_report, write_log_report
+    from .questionlog import read_log
+
+    top = DEFAULT_TOP if args.top is None else args.top
+    if top < 1:
+        raise RagHistoryError(f"--top {top}: give how many of the most asked questions to list (1 or more).")
+    entries = read_log(args.log)
+    lang = args.lang or default_language()
+    if args.out:
+        path = write_log_report(entries, Path(args.out), lang, top=top, name=args.log)
+        print(f"Report: {path}")
+    else:
+        sys.stdout.write(render_log_report(entries, lang, top=top, name=args.log))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -209,7 +233,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root-path", default="", help="URL prefix when served behind a reverse proxy")
     p.add_argument("--frame-ancestors", default=None,
                    help="sites allowed to embed the chat in an iframe (CSP frame-ancestors; default: any)")
+    p.add_argument("--question-log", metavar="FILE", default=None,
+                   help="log each question, its answer and the chat's thumbs up/down in this SQLite file "
+                        "(default: nothing is logged); report on it with `rag-history log FILE`")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("log", help="report on a question log: most asked, unanswered and thumbs-down questions")
+    p.add_argument("log", metavar="FILE", help="the log written by `rag-history serve --question-log FILE`")
+    p.add_argument("--out", metavar="FILE", help="write the report to FILE: HTML for .html, else Markdown "
+                   "(default: Markdown on stdout)")
+    p.add_argument("--lang", choices=("tr", "en"), default=None,
+                   help="the report's language (default: tr under a Turkish locale ($LANG), else en)")
+    p.add_argument("--top", type=int, default=None, help="how many of the most asked questions to list (default 20)")
+    p.set_defaults(func=cmd_log)
     return parser
 
 

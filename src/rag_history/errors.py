@@ -32,3 +32,7 @@ class QuestionError(RagHistoryError):
 
     def in_language(self, language: str) -> str:
         return self.by_language.get(language) or self.by_language.get("en") or str(self)
+
+
+class QuestionLogError(RagHistoryError):
+    """The question log cannot be created, written or read (read-only, full disk, not a log)."""

@@ -233,8 +233,6 @@ def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, enco
             _write_jsonl(work / "chunks.jsonl", (c.to_dict() for c in chunks))
             _write_jsonl(work / "sentences.jsonl", (s.to_dict() for s in sentences))
             np.save(work / "sentence_vectors.npy", sentence_vectors)
-            import faiss
-
             write_faiss_index(make_faiss_index(passage_vectors), work / "passages.faiss")
             manifest = {
                 "format": FORMAT,

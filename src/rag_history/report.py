@@ -8,14 +8,13 @@ with their answers; a set with none at all gets a report of its answers only.
 
 from __future__ import annotations
 
-import html
 import math
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 from .evaluation import GOLD_FIELDS, Outcome, by_source, counted, described, metrics, source_of
+from .markup import CSS, html_table, html_text, md_table, md_text
 from .output import write_atomic
 
 CHARTS = ("headline", "accuracy", "tradeoff")  # a Markdown report's SVG files, named after it
@@ -241,27 +240,23 @@ def _source_sections(outcomes: list[Outcome]) -> list[tuple[str, list[list[str]]
 # --- SVG charts ----------------------------------------------------------------------------------
 
 
-def _x(text) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def _bars(title: str, rows: list[tuple[str, float, str]]) -> str:
     """Horizontal bar chart of shares in [0, 1]; rows are (label, value, note)."""
     left, width, bar_h, gap, top = 210, 300, 16, 6, 34
     height = top + len(rows) * (bar_h + gap) + 10
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 120}" height="{height}" '
-           f'viewBox="0 0 {left + width + 120} {height}" role="img" aria-label="{_x(title)}" '
+           f'viewBox="0 0 {left + width + 120} {height}" role="img" aria-label="{html_text(title)}" '
            'font-family="sans-serif" font-size="12">',
-           f'<text x="4" y="18" font-size="14" font-weight="bold">{_x(title)}</text>']
+           f'<text x="4" y="18" font-size="14" font-weight="bold">{html_text(title)}</text>']
     for tick in (0, 0.5, 1):
         x = left + tick * width
         out.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 8}" stroke="#ccc"/>')
     for i, (label, value, note) in enumerate(rows):
         y = top + i * (bar_h + gap)
-        out.append(f'<text x="{left - 6}" y="{y + bar_h - 4}" text-anchor="end">{_x(label)}</text>')
+        out.append(f'<text x="{left - 6}" y="{y + bar_h - 4}" text-anchor="end">{html_text(label)}</text>')
         out.append(f'<rect x="{left}" y="{y}" width="{max(value, 0) * width:.1f}" height="{bar_h}" fill="#3b6ea8">'
-                   f'<title>{_x(label)}: {value:.3f} {_x(note)}</title></rect>')
-        out.append(f'<text x="{left + width + 6}" y="{y + bar_h - 4}">{value:.2f} {_x(note)}</text>')
+                   f'<title>{html_text(label)}: {value:.3f} {html_text(note)}</title></rect>')
+        out.append(f'<text x="{left + width + 6}" y="{y + bar_h - 4}">{value:.2f} {html_text(note)}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
@@ -390,10 +385,7 @@ def _document(outcomes: list[Outcome], about: list[str]) -> list:
     return out
 
 
-_CSS = """body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-table{border-collapse:collapse;margin:1em 0}
-td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left}
-th{background:#f3f3f3}
+_CSS = CSS + """
 figure{display:inline-block;margin:1em 1em 1em 0}"""
 
 
@@ -403,22 +395,15 @@ def _html(blocks: list, charts: dict[str, str]) -> str:
              "<title>rag-history evaluation report</title>", f"<style>{_CSS}</style></head><body>"]
     for b in blocks:
         if isinstance(b, Heading):
-            parts.append(f"<h{b.level}>{_x(b.text)}</h{b.level}>")
+            parts.append(f"<h{b.level}>{html_text(b.text)}</h{b.level}>")
         elif isinstance(b, Para):
-            parts.append(f"<p><strong>{_x(b.text)}</strong></p>" if b.strong else f"<p>{_x(b.text)}</p>")
+            parts.append(f"<p><strong>{html_text(b.text)}</strong></p>" if b.strong else f"<p>{html_text(b.text)}</p>")
         elif isinstance(b, Table):
-            th = "".join(f"<th>{_x(h)}</th>" for h in b.head)
-            body = "".join("<tr>" + "".join(f"<td>{_x(c)}</td>" for c in r) + "</tr>" for r in b.rows)
-            parts.append(f"<table><tr>{th}</tr>{body}</table>")
+            parts.append(html_table(b.head, b.rows))
         else:
             parts.append(f"<figure>{charts[b.chart]}</figure>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
-
-
-def _md(text) -> str:
-    """Safe in Markdown and in a table cell: no HTML, no pipes, one line."""
-    return re.sub(r"\s+", " ", html.escape(str(text), quote=False)).replace("|", "\\|").strip()
 
 
 def _markdown(blocks: list, charts: dict[str, str]) -> str:
@@ -426,12 +411,11 @@ def _markdown(blocks: list, charts: dict[str, str]) -> str:
     parts = []
     for b in blocks:
         if isinstance(b, Heading):
-            parts.append(f"{'#' * b.level} {_md(b.text)}")
+            parts.append(f"{'#' * b.level} {md_text(b.text)}")
         elif isinstance(b, Para):
-            parts.append(f"**{_md(b.text)}**" if b.strong else _md(b.text))
+            parts.append(f"**{md_text(b.text)}**" if b.strong else md_text(b.text))
         elif isinstance(b, Table):
-            lines = ["| " + " | ".join(map(_md, b.head)) + " |", "|" + " --- |" * len(b.head)]
-            parts.append("\n".join(lines + ["| " + " | ".join(map(_md, r)) + " |" for r in b.rows]))
+            parts.append(md_table(b.head, b.rows))
         else:
             parts.append(f"![{b.alt}]({charts[b.chart]})")
     return "\n\n".join(parts) + "\n"
