@@ -1,34 +1,14 @@
-"""The real app (create_app: Gradio queue, guard, limits, the real answerer and index format) over
-the bundled article, embedded by the tests' hashing encoder: the server's behaviour without the
-model's seconds (the model's speed and the server's memory are measured by benchmarks/).
-Also the chat page's own request, sent over plain HTTP: join the queue, read the event stream."""
+"""Helpers of the end-to-end tests: the app on a free port while a block runs, plain HTTP requests
+sent as written, and the chat page's own request (join the queue, read the event stream)."""
 
 from __future__ import annotations
 
 import http.client
 import json
 from contextlib import contextmanager
-from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-
-from conftest import HashingEncoder  # tests/conftest.py: tests/ is on sys.path
-
-ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 120  # seconds per HTTP call: bounded even on a busy shared machine
-
-
-@pytest.fixture(scope="module")
-def fast_assistant(tmp_path_factory):
-    from rag_history import Assistant
-    from rag_history.config import Settings
-    from rag_history.index import build_index, load_index
-
-    settings = Settings(source_dir=ROOT / "source_texts", index_dir=tmp_path_factory.mktemp("fast-index"))
-    encoder = HashingEncoder(settings.model)
-    build_index(settings.source_dir, settings.index_dir, settings.build, encoder, progress=False)
-    return Assistant(settings, load_index(settings.index_dir), encoder)
 
 
 @contextmanager
@@ -40,12 +20,6 @@ def serving(assistant, **options):
     checked = ServeOptions(port=0, **options)
     with RunningServer(create_app(assistant, checked), "127.0.0.1", 0, checked.root_path) as server:
         yield server.url
-
-
-@pytest.fixture(scope="module")
-def fast_url(fast_assistant):
-    with serving(fast_assistant) as url:
-        yield url
 
 
 def response(url: str, method: str, path: str, body: bytes | None = None, headers: dict | None = None):

@@ -10,7 +10,6 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from .fast import fast_assistant, fast_url  # noqa: F401 (fixtures)
 from .fast import chat_event, post_json, serving
 from .fast import request as _request
 
@@ -190,12 +189,11 @@ def test_host_header_is_not_reflected(fast_url, headers):
 
 @pytest.mark.parametrize("method, path", [
     ("GET", "/gradio_api/deep_link?session_hash=abc"), ("POST", "/gradio_api/component_server"),
-    ("GET", "/gradio_api/stream/abc/run/1/playlist.m3u8"), ("POST", "/gradio_api/reset"),
-    ("GET", "/gradio_api/runs"), ("GET", "/gradio_api/user"), ("GET", "/gradio_api/login_check"),
-    ("POST", "/login"), ("GET", "/logout"), ("GET", "/gradio_api/startup-events"), ("GET", "/gradio_api/app_id"),
-    ("POST", "/gradio_api/process_recording"), ("POST", "/gradio_api/vibe-edit"), ("GET", "/gradio_api/proxy=x"),
-    ("GET", "/svelte/x.js"), ("GET", "/pwa_icon"), ("GET", "/gradio_api/profiling/summary"),
-    ("POST", "/gradio_api/cancel"), ("PUT", "/"), ("DELETE", "/config"), ("GET", "/embed/gradio_api/deep_link"),
+    ("POST", "/gradio_api/reset"), ("GET", "/gradio_api/runs"), ("GET", "/gradio_api/user"),
+    ("GET", "/gradio_api/login_check"), ("POST", "/login"), ("GET", "/logout"), ("GET", "/gradio_api/startup-events"),
+    ("GET", "/gradio_api/app_id"), ("POST", "/gradio_api/process_recording"), ("POST", "/gradio_api/vibe-edit"),
+    ("GET", "/gradio_api/proxy=x"), ("POST", "/gradio_api/cancel"), ("PUT", "/"), ("DELETE", "/config"),
+    ("GET", "/embed/gradio_api/deep_link"),
 ])
 def test_gradio_routes_the_app_does_not_use_are_closed(fast_url, method, path):
     status, reply = _request(fast_url, method, path, b"{}" if method != "GET" else None,

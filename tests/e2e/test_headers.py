@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import FRAME_ANCESTORS
-from .fast import fast_assistant  # noqa: F401 (a fixture)
 from .fast import post_json, request, response, serving
 from .test_browser import ENGLISH, TURKISH, ask
 

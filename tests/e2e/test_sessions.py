@@ -6,11 +6,9 @@ benchmarks/sessions.py, not asserted here."""
 from __future__ import annotations
 
 import copy
-import json
 
 import pytest
 
-from .fast import fast_assistant, fast_url  # noqa: F401 (fixtures)
 from .fast import ask_in_chat, chat_event, post_json
 
 pytestmark = pytest.mark.e2e
@@ -45,14 +43,6 @@ def test_history_beyond_the_limits_is_dropped_oldest_first(fast_url):
     assert kept[:-2] == history[-3:]  # after the over-long message only
     _, kept = ask_in_chat(fast_url, event, QUESTIONS[1], turn * 20, "limits")
     assert kept[:-2] == (turn * 20)[-2 * MAX_HISTORY_QUESTIONS:]
-
-
-def test_a_long_question_is_cut_before_it_is_kept(fast_url):
-    from rag_history.web.limits import MAX_TEXT_CHARS
-
-    _, history = ask_in_chat(fast_url, chat_event(fast_url), "Moskova " * 100_000, [], "long-question")
-    assert "cut to its first" in history[-1]["content"][0]["text"]
-    assert len(json.dumps(history)) < MAX_TEXT_CHARS
 
 
 def test_gradio_keeps_a_bounded_number_of_sessions(fast_assistant):
