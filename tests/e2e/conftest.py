@@ -104,7 +104,7 @@ def screenshot_dir() -> Path:
 def fast_assistant(tmp_path_factory):
     """The real answerer and index format over the bundled article, embedded by the tests' hashing
     encoder: the server's behaviour without the model's seconds (benchmarks/ measure the model)."""
-    from conftest import HashingEncoder  # tests/conftest.py: tests/ is on sys.path
+    from conftest import HashingEncoder, never_refusing_model  # tests/conftest.py: tests/ is on sys.path
     from rag_history import Assistant
     from rag_history.config import Settings
     from rag_history.index import build_index, load_index
@@ -112,7 +112,7 @@ def fast_assistant(tmp_path_factory):
     settings = Settings(source_dir=ROOT / "source_texts", index_dir=tmp_path_factory.mktemp("fast-index"))
     encoder = HashingEncoder(settings.model)
     build_index(settings.source_dir, settings.index_dir, settings.build, encoder, progress=False)
-    return Assistant(settings, load_index(settings.index_dir), encoder)
+    return Assistant(settings, load_index(settings.index_dir), encoder, never_refusing_model())
 
 
 @pytest.fixture(scope="module")
