@@ -236,8 +236,9 @@ class QuestionReader:
         resolved = conversation.resolve(question, previous)
         if resolved is None:
             return question
-        # What a follow-up asks for is its own ("And when?"), or failing that the earlier one's ("Peki Kars?").
-        asks_for = question.asks_for or previous.asks_for
+        # What a follow-up asks for is its own ("And when?"), or the earlier one's when the earlier
+        # question's words stand in for it ("Peki Kars?").
+        asks_for = question.asks_for or (previous.asks_for if resolved.asks_as_before else frozenset())
         return self._parse(resolved.text, typed=question.typed, about=resolved.about, asks_for=asks_for)
 
 
