@@ -9,15 +9,20 @@ import pytest
 
 from rag_history.answer import Answerer, section_parts
 from rag_history.index import SentenceRecord
-from rag_history.reading import (EXPLAINED, SENTENCE_OFFERS, alias_groups, asked_parts, focus_terms, key_terms, offers,
-                                 question_types)
-from rag_history.retrieval import Query, content_terms
+from rag_history.reading import EXPLAINED, SENTENCE_OFFERS, QuestionReader, asked_parts, offers, question_types
+from rag_history.retrieval import Query
 from rag_history.termmap import TermMatch
 
 
 def query(text: str, language: str) -> Query:
-    terms = tuple(TermMatch(w, (), 0.0, "none") for w in content_terms(text, language))
-    return Query(text, language, np.zeros(4, dtype=np.float32), (), terms)
+    question = QuestionReader().read(text)
+    assert question.language == language, (text, question.language)
+    terms = tuple(TermMatch(w, (), 0.0, "none") for w in question.words)
+    return Query(question, np.zeros(4, dtype=np.float32), (), terms)
+
+
+def focus_terms(q: Query) -> list[str]:
+    return list(q.question.focus)
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -50,22 +55,21 @@ def test_quantities_are_not_years_days_or_pages():
 
 
 def test_names_are_key_terms_but_an_english_opening_word_is_not():
-    assert [m.term for m in key_terms(query("Besides Russia, which states signed in 1918?", "en"))] == \
-        ["Russia", "1918"]
-    assert [m.term for m in key_terms(query("Enver Paşa kimdir?", "tr"))] == ["Enver", "Paşa"]
+    assert query("Besides Russia, which states signed in 1918?", "en").question.names == ("Russia", "1918")
+    assert query("Enver Paşa kimdir?", "tr").question.names == ("Enver", "Paşa")
 
 
 def test_the_noun_an_english_question_asks_for():
-    assert [m.term for m in focus_terms(query("Which Soviet foreign affairs commissar negotiated it?", "en"))] \
+    assert focus_terms(query("Which Soviet foreign affairs commissar negotiated it?", "en")) \
         == ["commissar"]
-    assert [m.term for m in focus_terms(query("Who was the first Soviet ambassador to Ankara?", "en"))] \
+    assert focus_terms(query("Who was the first Soviet ambassador to Ankara?", "en")) \
         == ["ambassador"]
     assert focus_terms(query("What event made relations official?", "en")) == []  # only the kind of answer
 
 
 def test_the_noun_a_turkish_question_asks_for():
-    assert [m.term for m in focus_terms(query("Osmanlı Devleti hangi sancakları geri aldı?", "tr"))] == ["sancakları"]
-    assert [m.term for m in focus_terms(query("Kongreye kaç delege katıldı?", "tr"))] == ["delege"]
+    assert focus_terms(query("Osmanlı Devleti hangi sancakları geri aldı?", "tr")) == ["sancakları"]
+    assert focus_terms(query("Kongreye kaç delege katıldı?", "tr")) == ["delege"]
     # Only the kind of answer, in any inflection.
     for question in ("İlişkiler hangi olayla şekillendi?", "Hangi gün imzalandı?", "Hangi sebeple gitti?"):
         assert focus_terms(query(question, "tr")) == [], question
@@ -73,8 +77,7 @@ def test_the_noun_a_turkish_question_asks_for():
 
 def test_a_name_in_parentheses_is_an_alias():
     q = query("When was the Treaty of Gyumri (Gümrü) signed?", "en")
-    groups = alias_groups(q.text, key_terms(q))
-    assert [[m.term for m in g] for g in groups if len(g) > 1] == [["Gyumri", "Gümrü"]]
+    assert [g for g in q.question.aliases if len(g) > 1] == [("Gyumri", "Gümrü")]
 
 
 @pytest.mark.parametrize("question, explained", [

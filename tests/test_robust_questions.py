@@ -46,22 +46,33 @@ def test_ten_thousand_characters_are_cut_with_a_notice(assistant):
     answer = assistant.ask(MOSCOW + " " + "tarih " * 2000)
     assert len(answer.question) <= MAX_QUESTION_CHARS
     assert answer.question.startswith(MOSCOW)
-    assert f"limit {MAX_QUESTION_CHARS}" in answer.extra["notice"]
+    assert f"sınır {MAX_QUESTION_CHARS}" in answer.extra["notice"]  # in the question's language
+
+
+def test_a_long_preamble_keeps_the_question_asked_last(assistant):
+    preamble = ("I have been reading about the years after the First World War for my history course, and "
+                "the relations between the Ankara government and Soviet Russia confuse me a little. ") * 4
+    answer = assistant.ask(preamble + "When was the Treaty of Moscow signed?")
+    assert len(preamble) > MAX_QUESTION_CHARS
+    assert answer.question.endswith("When was the Treaty of Moscow signed?")
+    assert len(answer.question) <= MAX_QUESTION_CHARS
+    assert "16 Mart 1921" in answer.text and not answer.abstained
+    assert "left out" in answer.extra["notice"]
 
 
 def test_a_question_without_spaces_is_cut_at_the_limit():
     clean = clean_question("x" * 10_000)
-    assert len(clean.text) == MAX_QUESTION_CHARS and clean.notice
+    assert len(clean.text) <= MAX_QUESTION_CHARS and clean.omitted == 10_000 - len(clean.text)
 
 
 def test_cli_shows_the_notice_in_text_and_json(fake_encoder, source_copy, tmp_path, capsys):
     long = MOSCOW + " " + "tarih " * 2000
     assert _cli([long], source_copy, tmp_path) == 0
     out = capsys.readouterr().out
-    assert out.startswith("(The question was cut")
+    assert out.startswith("(Soru uzundu")
     assert _cli(["--json", long], source_copy, tmp_path) == 0
     record = json.loads(capsys.readouterr().out)
-    assert f"limit {MAX_QUESTION_CHARS}" in record["notice"]
+    assert f"sınır {MAX_QUESTION_CHARS}" in record["notice"]
 
 
 def test_nul_control_and_direction_characters_are_ignored(assistant, baseline):

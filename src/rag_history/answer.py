@@ -22,17 +22,13 @@ from .chunking import Chunk
 from .citations import Citation, strip_citations
 from .index import SentenceRecord, sentence_positions
 from .lexical import Tokenizer, fold, split_words
-from .reading import (EXPLAINED, QUESTION_WORDS, SENTENCE_OFFERS, SLOT_TYPES, alias_groups, asked_parts,
-                      focus_terms, key_terms, offers, question_types)
+from .reading import EXPLAINED, QUESTION_WORDS, SENTENCE_OFFERS, SLOT_TYPES, offers
 from .retrieval import Passage, Query
-from .source import ABSTRACT_TITLES
+from .short_answer import ShortAnswer, short_answer
+from .source import ABSTRACT_TITLES, TextInfo
 
 MAX_SENTENCES = 3
-ABSTAIN_MESSAGE = {
-    "tr": "Makale bu soruyu yanıtlayacak bir bilgi içermiyor.",
-    "en": "The article does not contain information that answers this question.",
-}
-AUTHOR_LABEL = {"tr": "[makale yazarının ifadesi]", "en": "[the article author's own statement]"}
+AUTHOR_LABEL = {"tr": "[yazarın kendi ifadesi]", "en": "[the author's own statement]"}
 
 # Words in the headings of an introduction and a conclusion.
 _SECTION_TITLES = {"introduction": ("giris", "introduction"), "conclusion": ("sonuc", "conclusion")}
@@ -94,6 +90,8 @@ class Answer:
     id: str | None = None
     confidence: float = 0.0  # support for the best sentence; the abstention threshold applies to it
     reason: str = ""  # why it abstained, for the report
+    about: str = ""  # what a follow-up was understood to be about, as the conversation named it
+    short: ShortAnswer | None = None  # the exact span that answers a when / how many / who / where question
     extra: dict = field(default_factory=dict)
 
     @property
@@ -113,6 +111,8 @@ class Answer:
             "abstained": self.abstained,
             "confidence": round(self.confidence, 6),
             "reason": self.reason,
+            "about": self.about,
+            "short": self.short.to_dict() if self.short else None,
             **({"notice": self.extra["notice"]} if self.extra.get("notice") else {}),
             "citations": [c.to_dict() for c in self.citations],
             "sentences": [s.to_dict() for s in self.sentences],
@@ -155,8 +155,10 @@ class Window:
 
 class Answerer:
     def __init__(self, sentences: list[SentenceRecord], sentence_vectors: np.ndarray,
-                 settings: AnswerSettings = AnswerSettings(), chunks: list[Chunk] = ()):
+                 settings: AnswerSettings = AnswerSettings(), chunks: list[Chunk] = (),
+                 texts: list[TextInfo] = ()):
         self.sentences = sentences
+        self.texts = {t.name: t for t in texts}
         self.vectors = sentence_vectors
         self.settings = settings
         self._position = sentence_positions(sentences)
@@ -183,7 +185,7 @@ class Answerer:
     # --- question terms ----------------------------------------------------------------------
 
     def question_terms(self, query: Query) -> list[QuestionTerm]:
-        keys = {m.term for m in key_terms(query)}
+        keys = set(query.question.names)
         out = []
         for m in query.terms:
             if fold(m.term) in QUESTION_WORDS:
@@ -225,7 +227,7 @@ class Answerer:
         (these parts are short; retrieval may have missed them), in the sources retrieval found.
         Unchanged when no such part exists."""
         sources = {self.sentences[p].source for p in prior}  # of the sources retrieval found
-        inside = [p for part in asked_parts(query.text) for p in self._part_positions.get(part, ())
+        inside = [p for part in query.question.parts for p in self._part_positions.get(part, ())
                   if self.sentences[p].source in sources]
         if not inside:
             return prior
@@ -239,7 +241,7 @@ class Answerer:
         """Score single sentences and adjacent pairs: the answer often follows (or precedes) the
         sentence that restates the question, and the pair then matches better than either."""
         s = self.settings
-        types = question_types(query.text)
+        types = query.question.asks_for
         wanted = types & SLOT_TYPES
         sims = {p: float(self.vectors[p] @ query.vector) for p in prior}
         out = []
@@ -257,7 +259,7 @@ class Answerer:
                     similarity = float(v @ query.vector) / max(float(np.linalg.norm(v)), 1e-9)
                 cov = self.coverage(terms, span)
                 text = " ".join(self._plain[q] for q in span)
-                if wanted and not all(offers(t, text, query.text) for t in wanted):
+                if wanted and not all(offers(t, text, query.question.text) for t in wanted):
                     continue  # asked for a date or a number, and this gives none
                 offered = sum(1 for t in types & SENTENCE_OFFERS.keys() if SENTENCE_OFFERS[t].search(text))
                 score = (similarity + s.coverage_weight * cov + s.type_bonus * offered
@@ -271,31 +273,34 @@ class Answerer:
         s = self.settings
         retrieved = self._candidates(passages)
         if not retrieved:
-            return self._abstain(query, passages, "no passage was retrieved")
+            return self._abstain(query, passages, "no passage was retrieved", kind="none")
         prior = self.within_asked_part(query, retrieved)
         terms = self.question_terms(query)
         windows = self._windows(query, prior, terms)
         best_sim = max(float(self.vectors[p] @ query.vector) for p in retrieved)
         if not windows:
-            wanted = "/".join(sorted(question_types(query.text) & SLOT_TYPES))
+            wanted = "/".join(sorted(query.question.asks_for & SLOT_TYPES))
             return self._abstain(query, passages, f"the question asks for a {wanted}; the evidence gives none",
-                                 best_sim)
+                                 best_sim, kind="slot", detail=wanted)
         best = max(windows, key=lambda w: w.score)
         if best_sim < s.min_similarity:
             return self._abstain(query, passages, f"best sentence similarity {best_sim:.2f} < {s.min_similarity}",
-                                 best_sim)
+                                 best_sim, kind="far")
         passage_of = self._passage_of(passages)
         missing = self.unsupported_terms(query, passage_of.keys() | prior.keys())
         if missing:
-            return self._abstain(query, passages, "not in the evidence: " + ", ".join(missing), best_sim)
+            return self._abstain(query, passages, "not in the evidence: " + ", ".join(missing), best_sim,
+                                 kind="names", detail=", ".join(missing))
         if best.coverage < s.min_support:
             return self._abstain(query, passages, f"the best answer covers {best.coverage:.2f} of the question's "
-                                 f"terms < {s.min_support}", best_sim)
+                                 f"terms < {s.min_support}", best_sim, kind="far")
         positions = self.with_explanation(query, best.positions)
         passages = self._with_answer_passages(passages, positions, passage_of)
         sentences = [self._answer_sentence(p, best.score, passage_of) for p in positions]
         shown = " ".join(a.display(query.language) for a in sentences)
-        answer = Answer(query.text, query.language, shown, False, sentences, passages, confidence=best_sim)
+        answer = Answer(query.question.typed, query.language, shown, False, sentences, passages,
+                        confidence=best_sim, about=query.question.about,
+                        short=short_answer(query.question, [a.text for a in sentences], [a.start for a in sentences]))
         answer.extra["coverage"] = round(best.coverage, 4)
         return answer
 
@@ -303,7 +308,7 @@ class Answerer:
         """A why/how/what-result question is restated by the sentences closest to it, and the
         article explains in the sentence after them ("... silah ve cephaneye ihtiyaç vardı. İç
         kaynaklar yeterli değildi."): that sentence joins the answer, up to MAX_SENTENCES."""
-        if not (self.settings.explain_next and question_types(query.text) & EXPLAINED) \
+        if not (self.settings.explain_next and query.question.asks_for & EXPLAINED) \
                 or len(positions) >= MAX_SENTENCES:
             return positions
         after = positions[-1] + 1
@@ -326,12 +331,13 @@ class Answerer:
             # A short root ("Batı") is also the start of its longer forms ("Batılı").
             return key[:5] in evidence or any(key[:n] in evidence for n in (3, 4) if n < len(key))
 
+        question = query.question
+        groups = list(question.aliases) + [(w,) for w in question.focus if w not in question.names]
         missing = []
-        keys = key_terms(query)
-        keys += [m for m in focus_terms(query) if m not in keys]
-        for group in alias_groups(query.text, keys):
-            if not any(present(w) for m in group for w in (m.term, *m.related)):
-                missing.append(group[0].term)
+        for group in groups:
+            matches = [query.term(w) for w in group]
+            if not any(present(w) for m in matches if m for w in (m.term, *m.related)):
+                missing.append(group[0])
         return missing
 
     def _with_answer_passages(self, passages: list[Passage], positions, passage_of: dict[int, str]) -> list[Passage]:
@@ -364,9 +370,39 @@ class Answerer:
         return AnswerSentence(r.text, r.citation, r.attribution, r.source, r.section,
                               passage_of.get(pos, ""), r.start, r.end, score)
 
-    def _abstain(self, query: Query, passages: list[Passage], reason: str, confidence: float = 0.0) -> Answer:
-        message = ABSTAIN_MESSAGE.get(query.language, ABSTAIN_MESSAGE["en"])
-        return Answer(query.text, query.language, message, True, [], passages, confidence=confidence, reason=reason)
+    def _abstain(self, query: Query, passages: list[Passage], reason: str, confidence: float = 0.0,
+                 kind: str = "far", detail: str = "") -> Answer:
+        message = refusal_text(kind, detail, query.language, self._scope(query.question.source, query.language))
+        return Answer(query.question.typed, query.language, message, True, [], passages, confidence=confidence,
+                      reason=reason, about=query.question.about)
+
+    def _scope(self, source: str | None, language: str) -> str:
+        """What the refusal speaks of: the text it was limited to, the course text, or texts."""
+        if source in self.texts:
+            return f"«{self.texts[source].short_title}»"
+        if len(self.texts) > 1:
+            return "ders metinleri" if language == "tr" else "the course texts"
+        return "ders metni" if language == "tr" else "the course text"
+
+
+def refusal_text(kind: str, detail: str, language: str, scope: str) -> str:
+    """Why there is no answer, in the question's language: what was not found, where."""
+    if language == "tr":
+        where = scope[:1].upper() + scope[1:]
+        slot = {"date": "bir tarih", "number": "bir sayı"}.get(detail.split("/")[0], "bu bilgiyi")
+        return {
+            "names": f"{where} içinde «{detail}» geçmiyor; bu soruyu yanıtlayan bir cümle bulunamadı.",
+            "slot": f"{where} bu soru için {slot} vermiyor.",
+            "none": f"{where} içinde bu soruyla ilgili bir pasaj bulunamadı.",
+        }.get(kind, f"{where} içinde bu soruyu yanıtlayacak kadar yakın bir cümle bulunamadı.")
+    where = scope[:1].upper() + scope[1:] if scope.startswith("«") else scope[:1].upper() + scope[1:]
+    slot = {"date": "a date", "number": "a number"}.get(detail.split("/")[0], "that")
+    verb = "do" if scope.endswith("texts") else "does"
+    return {
+        "names": f"{where} {verb} not mention {detail}; no sentence there answers this question.",
+        "slot": f"{where} {verb} not give {slot} for this question.",
+        "none": f"{where} {verb} not have a passage on this question.",
+    }.get(kind, f"Nothing in {scope} is close enough to this question to answer it.")
 
 
 _TOKENIZER = Tokenizer()

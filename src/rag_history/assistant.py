@@ -18,8 +18,11 @@ from .citations import Citation
 from .config import Settings
 from .errors import IndexProblem
 from .index import LoadedIndex, SentenceRecord, build_index, index_status, load_index
-from .question import clean_question
+from .errors import QuestionError
+from .question import cut_notice
+from .reading import QuestionReader
 from .retrieval import Retriever
+from .source import TextInfo
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,9 @@ class Assistant:
         self.index = index
         self.encoder = encoder
         self.retriever = Retriever(index, encoder)
-        self.answerer = Answerer(index.sentences, index.sentence_vectors, chunks=index.chunks)
+        self.texts: list[TextInfo] = index.texts
+        self.reader = QuestionReader()
+        self.answerer = Answerer(index.sentences, index.sentence_vectors, chunks=index.chunks, texts=self.texts)
         self._lock = threading.Lock()  # the encoder's numpy buffers are not shared safely
 
     @classmethod
@@ -75,26 +80,38 @@ class Assistant:
         encoder = encoder or Encoder(index.model)
         return cls(settings, index, encoder)
 
-    def ask(self, question, k: int | None = None, id: str | None = None) -> Answer:
-        """Answer one question; raises QuestionError for an empty one."""
-        clean = clean_question(question)
+    def ask(self, question, k: int | None = None, id: str | None = None, *, history=(),
+            source: str | None = None) -> Answer:
+        """Answer one question, in the conversation of `history` (the earlier questions, oldest
+        first), from the text `source` only when given; raises QuestionError for an empty
+        question or a text that is not indexed."""
+        if source is not None and source not in self.sources:
+            raise QuestionError(f"no text {source!r} is indexed; choose one of: {', '.join(self.sources)}.",
+                                by_language={"en": f"No text {source!r} is indexed.",
+                                             "tr": f"{source!r} adlı bir metin dizinde yok."})
+        read = self.reader.read(question, history=tuple(history or ()), source=source)
         with self._lock:
-            query = self.retriever.query(clean.text)
+            query = self.retriever.query(read)
         passages = self.retriever.search(query, k or self.settings.top_k)
         answer = self.answerer.answer(query, passages)
         answer.id = id
-        if clean.notice:
-            answer.extra["notice"] = clean.notice
+        notice = cut_notice(read.omitted, read.typed_length, read.language)
+        if notice:
+            answer.extra["notice"] = notice
         return answer
 
-    def references(self) -> list[ReferenceUse]:
-        """Every reference in the sources with the sentences it supports, in order of first use."""
+    def text(self, name: str) -> TextInfo | None:
+        return next((t for t in self.texts if t.name == name), None)
+
+    def references(self, source: str | None = None) -> list[ReferenceUse]:
+        """Every reference in the sources (or in one text) with the sentences it supports, in order
+        of first use."""
         groups: dict[str, list[SentenceRecord]] = {}
         first: dict[str, Citation] = {}
         for s in self.index.sentences:
-            if s.citation is None:
+            if s.citation is None or (source is not None and s.source != source):
                 continue
-            key = _reference_key(s.citation)
+            key = s.source + "|" + _reference_key(s.citation)  # a reference belongs to the text citing it
             groups.setdefault(key, []).append(s)
             first.setdefault(key, s.citation)
         return [ReferenceUse(first[k], first[k].key, tuple(v),
@@ -112,3 +129,4 @@ class Assistant:
 
 def _reference_key(c: Citation) -> str:
     return "|".join(a.casefold() for a in c.authors) + "|" + c.year
+

@@ -14,4 +14,13 @@ class IndexProblem(RagHistoryError):
 
 
 class QuestionError(RagHistoryError):
-    """The question cannot be asked (empty, unreadable)."""
+    """The question cannot be asked (empty, unreadable, limited to a text that is not indexed).
+
+    `by_language` holds the message in each interface language, for a chat that shows one."""
+
+    def __init__(self, message: str, by_language: dict[str, str] | None = None):
+        super().__init__(message)
+        self.by_language = dict(by_language or {"en": message})
+
+    def in_language(self, language: str) -> str:
+        return self.by_language.get(language) or self.by_language.get("en") or str(self)

@@ -26,10 +26,10 @@ from . import __version__
 from .chunking import Chunk, ChunkSettings, chunk_document
 from .citations import Citation, attribute, strip_citations
 from .errors import IndexProblem
-from .source import SourceDocument, load_documents, source_files
+from .source import SourceDocument, TextInfo, load_documents, source_files
 from .termmap import vocabulary_of
 
-FORMAT = 4
+FORMAT = 5
 CURRENT = "current"
 MANIFEST = "manifest.json"
 # Above this many passages exact search gives way to HNSW (benchmarks/RESULTS.md, `ann.py`
@@ -212,6 +212,7 @@ def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, enco
                 "dimension": encoder.dimension,
                 "chunking": asdict(settings.chunking),
                 "sources": {d.name: d.sha256 for d in docs},
+                "texts": [d.info.to_dict() for d in docs],
                 "source_files": source_hashes(source_dir),
                 "counts": {"sources": len(docs), "passages": len(chunks), "sentences": len(sentences)},
                 "files": {p.name: _file_sha(p) for p in sorted(work.iterdir())},
@@ -296,6 +297,11 @@ class LoadedIndex:
     @property
     def model(self) -> str:
         return self.manifest["model"]
+
+    @property
+    def texts(self) -> list[TextInfo]:
+        """The indexed source texts, in build order."""
+        return [TextInfo.from_dict(d) for d in self.manifest["texts"]]
 
 
 def index_status(index_dir: Path, source_dir: Path, settings: BuildSettings, verify: bool = True) -> str | None:

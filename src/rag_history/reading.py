@@ -1,15 +1,19 @@
-"""Reading a question: what it asks for (a date, a person, a reason, ...), its names and numbers,
-the noun it asks about, and the part of the article it names; and whether a text offers what
-is asked. Turkish and English; no word list of any one article.
+"""Reading a question, once, into the `Question` record every later stage takes: its language,
+what it asks for (a date, a person, a reason, ...), its names and numbers, the noun it asks
+about, the part of a text and the text it names, and the conversation it continues
+(conversation.py); and whether a text offers what is asked. Turkish and English; no word list
+of any one text.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
-from .lexical import fold, split_words, turkish_lower
-from .retrieval import Query
-from .termmap import TermMatch
+from . import conversation
+from .language import detect_language
+from .lexical import ENGLISH_STOPWORDS, TURKISH_STOPWORDS, english_lower, fold, split_words, turkish_lower
+from .question import Question, clean_question
 
 # What a question asks for, in Turkish and English, and how a sentence offers it.
 _MONTHS = ("ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|january|february|"
@@ -61,33 +65,6 @@ QUESTION_WORDS = frozenset(fold(w) for w in """tarih tarihte tarihinde tarihi za
     which what reason happen happened""".split())
 
 
-def key_terms(query: Query) -> list[TermMatch]:
-    """The question's names and numbers: what an answer must be about, not just near."""
-    words = split_words(query.text)
-    first = words[0] if words else ""
-    # A capital on the first word says nothing, except in Turkish right before another capital
-    # ("Enver Paşa kimdir?", not "Yazar, Rusya'daki ..."); English questions open with "Besides", ...
-    first_is_name = query.language == "tr" and bool(re.match(r"\s*\w+\s+[A-ZÇĞİÖŞÜ]", query.text))
-    out = []
-    for m in query.terms:
-        name = m.term[:1].isupper() and len(m.term) > 2 and (m.term != first or first_is_name)
-        number = m.term.isdigit() and len(m.term) >= 3
-        if name or number:
-            out.append(m)
-    return out
-
-
-def alias_groups(question: str, terms: list[TermMatch]) -> list[list[TermMatch]]:
-    """Group a term with one written right after it in parentheses: "Gyumri (Gümrü)"."""
-    groups: list[list[TermMatch]] = []
-    for m in terms:
-        if groups and re.search(re.escape(groups[-1][0].term) + r"\s*\(\s*" + re.escape(m.term), question):
-            groups[-1].append(m)
-        else:
-            groups.append([m])
-    return groups
-
-
 # Heads that only restate the kind of answer ("which event", "what role"): not checked.
 GENERIC_HEADS = frozenset("""event events thing things way ways kind type sort role reason reasons motive motives
     purpose aim aims goal goals result results outcome effect effects consequence consequences factor factors step
@@ -105,37 +82,30 @@ _STOP_AFTER_HEAD = frozenset("""did do does was were is are had has have could w
     made gave took sent brought left led won set began became got put kept held meant saw""".split())
 
 
-def focus_terms(query: Query) -> list[TermMatch]:
-    """The noun a question asks for: "Which commissar ...", "Who was the first ambassador ...",
+def focus_words(words: list[str], language: str) -> list[str]:
+    """The noun a question (all its words, in order) asks for: "Which commissar ...", "Who was the first ambassador ...",
     "hangi sancakları ...", "kaç delege ...". If the evidence has no word for it, the question is
     about something else."""
-    if query.language == "tr":
-        return _turkish_focus_terms(query)
-    words = [w.lower() for w in split_words(query.text)]
+    if language == "tr":
+        heads = {words[i + 1] for i, w in enumerate(words[:-1]) if turkish_lower(w) in ("hangi", "kaç")}
+        return [w for w in words if w in heads and not fold(w).startswith(GENERIC_HEADS_TR)]
+    low = [w.lower() for w in words]
     heads = []
-    for i, w in enumerate(words):
+    for i, w in enumerate(low):
         start = None
         if w in ("which", "what"):
             start = i + 1
-        elif w == "who" and i + 2 < len(words) and words[i + 1] in ("was", "were", "is", "are"):
-            start = i + 2 + (words[i + 2] in ("the", "a", "an"))
-        if start is None or start >= len(words):
+        elif w == "who" and i + 2 < len(low) and low[i + 1] in ("was", "were", "is", "are"):
+            start = i + 2 + (low[i + 2] in ("the", "a", "an"))
+        if start is None or start >= len(low):
             continue
         j = start
-        while j < len(words) and j < start + 5 and words[j] not in _STOP_AFTER_HEAD and not (
-                j > start and len(words[j]) > 4 and words[j].endswith("ed")):
+        while j < len(low) and j < start + 5 and low[j] not in _STOP_AFTER_HEAD and not (
+                j > start and len(low[j]) > 4 and low[j].endswith("ed")):
             j += 1
         if j > start:
             heads.append(words[j - 1])
-    by_term = {m.term.lower(): m for m in query.terms}
-    return [by_term[h] for h in heads if h in by_term and h not in GENERIC_HEADS]
-
-
-def _turkish_focus_terms(query: Query) -> list[TermMatch]:
-    """The word after "hangi" or "kaç", unless it only names the kind of answer."""
-    words = split_words(query.text)
-    heads = {words[i + 1] for i, w in enumerate(words[:-1]) if turkish_lower(w) in ("hangi", "kaç")}
-    return [m for m in query.terms if m.term in heads and not fold(m.term).startswith(GENERIC_HEADS_TR)]
+    return [h for h in heads if h.lower() not in GENERIC_HEADS]
 
 
 def offers(kind: str, text: str, question: str = "") -> bool:
@@ -162,3 +132,90 @@ def asked_parts(question: str) -> set[str]:
 
 def question_types(question: str) -> set[str]:
     return {name for name, rx in QUESTION_TYPES.items() if rx.search(question)}
+
+
+def split_preamble(text: str) -> tuple[str, str]:
+    """(the last sentence that asks, what comes before it); the whole text and "" when there is
+    one sentence or none ends in "?"."""
+    sentences = [x for x in re.split(r"(?<=[.!?…])\s+", text.strip()) if x]
+    asking = [i for i, x in enumerate(sentences) if x.endswith("?")]
+    if len(sentences) < 2 or not asking:
+        return text, ""
+    return sentences[asking[-1]], " ".join(sentences[:asking[-1]])
+
+
+def content_words(text: str, language: str) -> list[str]:
+    """The question's content words as written (stopwords dropped), for term mapping."""
+    stop = ENGLISH_STOPWORDS if language == "en" else TURKISH_STOPWORDS
+    lower = english_lower if language == "en" else turkish_lower
+    words = [w for w in split_words(text) if lower(w) not in stop and (len(w) > 1 or w.isdigit())]
+    return list(dict.fromkeys(words))
+
+
+def name_words(text: str, words: list[str], language: str) -> list[str]:
+    """The question's names and numbers: what an answer must be about, not just near."""
+    split = split_words(text)
+    first = split[0] if split else ""
+    # A capital on the first word says nothing, except in Turkish right before another capital
+    # ("Enver Paşa kimdir?", not "Yazar, Rusya'daki ..."); English questions open with "Besides", ...
+    first_is_name = language == "tr" and bool(re.match(r"\s*\w+\s+[A-ZÇĞİÖŞÜ]", text))
+    out = []
+    for w in words:
+        name = w[:1].isupper() and len(w) > 2 and (w != first or first_is_name)
+        number = w.isdigit() and len(w) >= 3
+        if name or number:
+            out.append(w)
+    return out
+
+
+def alias_groups(text: str, names: list[str]) -> list[tuple[str, ...]]:
+    """Group a name with one written right after it in parentheses: "Gyumri (Gümrü)"."""
+    groups: list[list[str]] = []
+    for w in names:
+        if groups and re.search(re.escape(groups[-1][0]) + r"\s*\(\s*" + re.escape(w), text):
+            groups[-1].append(w)
+        else:
+            groups.append([w])
+    return [tuple(g) for g in groups]
+
+
+class QuestionReader:
+    """Reads what a user typed, with the conversation before it, into a `Question`."""
+
+    def read(self, typed, history: Sequence[str] = (), source: str | None = None) -> Question:
+        clean = clean_question(typed)
+        asking, preamble = split_preamble(clean.text)
+        previous = None
+        # Each earlier question is read in the light of those before it; a preamble before the
+        # asking sentence ("Mustafa Kemal wrote to Lenin. What did he ask for?") is one more.
+        for earlier in [clean_question(h).text for h in history] + ([preamble] if preamble else []):
+            previous = self._continued(self._parse(earlier), previous)
+        question = self._continued(self._parse(asking), previous)
+        return _replace(question, typed=clean.text, source=source, history=tuple(history), omitted=clean.omitted,
+                        typed_length=clean.typed_length)
+
+    def _parse(self, text: str, typed: str | None = None, about: str = "",
+               asks_for: frozenset[str] | None = None) -> Question:
+        language = detect_language(typed or text)
+        words = content_words(text, language)
+        names = name_words(text, words, language)
+        return Question(
+            typed=typed or text, text=text, language=language,
+            asks_for=frozenset(question_types(typed or text)) if asks_for is None else asks_for,
+            words=tuple(words), names=tuple(names),
+            focus=tuple(w for w in focus_words(split_words(typed or text), language) if w in words),
+            aliases=tuple(alias_groups(text, names)), parts=frozenset(asked_parts(text)), about=about)
+
+    def _continued(self, question: Question, previous: Question | None) -> Question:
+        resolved = conversation.resolve(question, previous)
+        if resolved is None:
+            return question
+        # What a follow-up asks for is its own ("And when?"), or failing that the earlier one's ("Peki Kars?").
+        asks_for = question.asks_for or previous.asks_for
+        return self._parse(resolved.text, typed=question.typed, about=resolved.about, asks_for=asks_for)
+
+
+def _replace(question: Question, **changes) -> Question:
+    from dataclasses import replace
+
+    return replace(question, **changes)

@@ -15,9 +15,8 @@ import numpy as np
 
 from .chunking import Chunk
 from .index import LoadedIndex, sentence_positions
-from .language import detect_language
-from .lexical import (ENGLISH_STOPWORDS, TURKISH_STOPWORDS, BM25Index, Tokenizer, english_lower, split_words,
-                      tokenizer_for, turkish_lower)
+from .lexical import BM25Index, Tokenizer, tokenizer_for
+from .question import Question
 from .termmap import TermMapper, TermMatch, numbers_of
 
 RRF_K = 60
@@ -44,19 +43,23 @@ class Passage:
 
 @dataclass(frozen=True)
 class Query:
-    text: str
-    language: str
+    """A question as the index sees it: its vector, its BM25 tokens, its words mapped onto the sources'."""
+
+    question: Question
     vector: np.ndarray
     tokens: tuple[str, ...]  # BM25 tokens in the sources' terms (Turkish-stemmed)
     terms: tuple[TermMatch, ...]  # the question's content words mapped onto the sources' vocabulary
 
+    @property
+    def text(self) -> str:
+        return self.question.text
 
-def content_terms(text: str, language: str) -> list[str]:
-    """The question's content words as written (stopwords dropped), for term mapping."""
-    stop = ENGLISH_STOPWORDS if language == "en" else TURKISH_STOPWORDS
-    lower = english_lower if language == "en" else turkish_lower
-    words = [w for w in split_words(text) if lower(w) not in stop and (len(w) > 1 or w.isdigit())]
-    return list(dict.fromkeys(words))
+    @property
+    def language(self) -> str:
+        return self.question.language
+
+    def term(self, word: str) -> TermMatch | None:
+        return next((m for m in self.terms if m.term == word), None)
 
 
 def rrf(rankings: list[tuple[np.ndarray, float]], size: int, k: int = RRF_K) -> np.ndarray:
@@ -80,26 +83,43 @@ class Retriever:
                                        dtype=np.int64) for c in self.chunks]
         self.terms = TermMapper(index.vocabulary, index.vocab_vectors, encoder,
                                 numbers_of(s.text for s in index.sentences))
+        self._source_ids = {name: i for i, name in enumerate(dict.fromkeys(c.source for c in self.chunks))}
+        self._source_of = np.array([self._source_ids[c.source] for c in self.chunks], dtype=np.int64)
 
-    def query(self, text: str, language: str | None = None) -> Query:
-        language = language or detect_language(text)
-        words = content_terms(text, language)
+    def _only(self, source: str | None):
+        """FAISS search parameters that keep to one text's passages (built in one run, so one id range)."""
+        if source is None:
+            return None
+        import faiss
+
+        ids = np.flatnonzero(self._source_of == self._source_ids.get(source, -1))
+        if not len(ids):
+            return None
+        selector = faiss.IDSelectorRange(int(ids[0]), int(ids[-1]) + 1)
+        params = faiss.SearchParametersHNSW() if hasattr(self.index.faiss_index, "hnsw") else faiss.SearchParameters()
+        params.sel = selector
+        return params
+
+    def query(self, question: Question) -> Query:
+        words = list(question.words)
         # One encoder call for the question and its terms: the per-call overhead dominates.
-        vectors = self.encoder.encode([text, *words])
+        vectors = self.encoder.encode([question.text, *words])
         vector = vectors[0]
-        terms = tuple(self.terms.match(words, language, vectors=vectors[1:]))
-        tokens = tokenizer_for(language)(text)
-        if language != "tr":
+        terms = tuple(self.terms.match(words, question.language, vectors=vectors[1:]))
+        tokens = tokenizer_for(question.language)(question.text)
+        if question.language != "tr":
             # Search with the sources' own words for what the question names in another language.
             tokens += [t for m in terms if m.how != "exact" for w in m.words[:3] for t in self.tokenizer(w)]
-        return Query(text, language, vector, tuple(dict.fromkeys(tokens)), terms)
+        return Query(question, vector, tuple(dict.fromkeys(tokens)), terms)
 
     def search(self, query: Query, k: int = 5) -> list[Passage]:
+        """The k best passages, of the text the question is limited to if it is."""
         n = len(self.chunks)
         if n == 0:
             return []
+        source = query.question.source
         depth = min(n, max(DENSE_CANDIDATES, k))
-        sims, ids = self.index.faiss_index.search(query.vector[None, :], depth)
+        sims, ids = self.index.faiss_index.search(query.vector[None, :], depth, params=self._only(source))
         ids, sims = ids[0], sims[0]
         keep = ids >= 0
         dense_order, dense_sims = ids[keep], sims[keep]
@@ -122,6 +142,8 @@ class Retriever:
                              if len(self._sentences_of[c]) else -1.0 for c in candidates])
             rankings.append((candidates[np.argsort(-best, kind="stable")], SENTENCE_WEIGHT))
         fused = rrf(rankings, n)
+        if source is not None:
+            fused[self._source_of != self._source_ids.get(source, -1)] = 0.0
         ranked = np.flatnonzero(fused)  # only passages some ranking found
         top = ranked[np.argsort(-fused[ranked], kind="stable")][:k]
         return [Passage(self.chunks[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in top]

@@ -58,6 +58,41 @@ class Section:
     kind: str  # "abstract" or "body"
 
 
+SHORT_TITLE_WORDS = 6  # a label beside every answer sentence: a long title would crowd the chat
+
+
+@dataclass(frozen=True)
+class TextInfo:
+    """What a reader is told about a source text: its file, title, author, year and language."""
+
+    name: str  # file name inside source_texts/
+    title: str
+    author: str = ""
+    year: str = ""
+    language: str = "tr"
+
+    @property
+    def short_title(self) -> str:
+        """The title up to its colon or first SHORT_TITLE_WORDS words."""
+        head = re.split(r"\s*[:—–]\s+|\s+\(", self.title, maxsplit=1)[0].strip() or self.title
+        words = head.split()
+        return " ".join(words[:SHORT_TITLE_WORDS]) + ("…" if len(words) > SHORT_TITLE_WORDS else "")
+
+    @property
+    def label(self) -> str:
+        """How an answer names the text: "Doğanay 1991, Serinova Feneri", or the short title alone."""
+        who = " ".join(x for x in (self.author, self.year) if x)
+        return f"{who}, {self.short_title}" if who else self.short_title
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "title": self.title, "author": self.author, "year": self.year,
+                "language": self.language}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TextInfo":
+        return cls(d["name"], d["title"], d.get("author", ""), d.get("year", ""), d.get("language", "tr"))
+
+
 @dataclass(frozen=True)
 class SourceDocument:
     """A repaired source text: sections, paragraphs and sentences with file offsets."""
@@ -73,6 +108,11 @@ class SourceDocument:
 
     def section_of(self, sentence: Sentence) -> Section:
         return self.sections[self.paragraphs[sentence.paragraph].section]
+
+    @property
+    def info(self) -> TextInfo:
+        return TextInfo(self.name, self.title, str(self.metadata.get("author") or ""),
+                        str(self.metadata.get("year") or ""), self.language)
 
 
 @dataclass(frozen=True)
