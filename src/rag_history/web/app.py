@@ -99,10 +99,12 @@ def build_blocks(assistant: Assistant, compact: bool, concurrency: int, question
             with gr.Column(elem_classes=["rh-compact"], scale=1):
                 parts = _chat(course, en, compact)
         else:
-            header = gr.HTML(_header(en, course), elem_classes=["rh-header"], js_on_load=None)
+            with gr.Row(elem_classes=["rh-top"], equal_height=False):  # the language is the page's, above the tabs
+                header = gr.HTML(_header(en, course), elem_classes=["rh-header"], js_on_load=None)
+                language = _language(en)
             with gr.Tabs():
                 with gr.Tab(en["chat"], id="chat") as chat_tab:
-                    parts = _chat(course, en, compact)
+                    parts = _chat(course, en, compact, language)
                 with gr.Tab(en["references"], id="references") as references_tab:
                     first = assistant.texts[0].name if assistant.texts else None
                     chooser = gr.Dropdown(_text_choices(course), value=first, label=en["references_text"],
@@ -142,13 +144,21 @@ def _script_labels(labels: dict[str, str]) -> dict[str, str]:
     return {k: labels[k] for k in SCRIPT_LABELS}
 
 
-def _chat(course: Course, labels: dict[str, str], compact: bool) -> ChatParts:
+def _language(labels: dict[str, str]) -> gr.Radio:
+    return gr.Radio([("Türkçe", "tr"), ("English", "en")], value="en", label=labels["language"],
+                    elem_id="rh-language", elem_classes=["rh-language"], container=False)
+
+
+def _chat(course: Course, labels: dict[str, str], compact: bool, language: gr.Radio | None = None) -> ChatParts:
+    """The chat's controls (the language too, unless the page has it elsewhere), the conversation,
+    the question box and the examples."""
     with gr.Row(elem_classes=["rh-controls"], equal_height=True):
-        language = gr.Radio([("Türkçe", "tr"), ("English", "en")], value="en", label=labels["language"],
-                            elem_id="rh-language", elem_classes=["rh-language"], container=False)
+        language = language or _language(labels)
         source = gr.Dropdown(_source_choices(course, labels), value="", label=labels["source"],
-                             visible=course.many, elem_id="rh-source", interactive=True,
-                             show_label=not compact, container=not compact)
+                             visible=course.many, elem_id="rh-source", interactive=True, show_label=False,
+                             container=False)
+        clear = gr.Button(labels["clear"], variant="secondary", size="sm", elem_id="rh-clear", scale=0,
+                          min_width=64)
     chat = gr.HTML(None, html_template=CHAT_TEMPLATE, js_on_load=(STATIC / "chat.js").read_text(encoding="utf-8"),
                    labels=_script_labels(labels), max_history=MAX_HISTORY, max_chars=MAX_QUESTION_CHARS,
                    elem_id="rh-chat", apply_default_css=False, scale=1 if compact else None)
@@ -157,7 +167,6 @@ def _chat(course: Course, labels: dict[str, str], compact: bool) -> ChatParts:
         question = gr.Textbox(label=labels["question"], placeholder=labels["placeholder"], show_label=not compact,
                               elem_id="rh-question", scale=5, max_lines=4, autofocus=not compact)
         send = gr.Button(labels["send"], variant="primary", elem_id="rh-send", scale=1, min_width=64)
-        clear = gr.Button(labels["clear"], variant="secondary", elem_id="rh-clear", scale=1, min_width=64)
     shown = EXAMPLES[::2] if compact else EXAMPLES  # the embed view keeps one per language
     examples = gr.Examples(shown, inputs=question, label=labels["examples"], examples_per_page=len(shown),
                            elem_id="rh-examples")

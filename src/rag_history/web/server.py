@@ -89,7 +89,7 @@ def create_app(assistant: Assistant, options: ServeOptions) -> FastAPI:
         gr.mount_gradio_app(
             app, build_blocks(assistant, compact=compact, concurrency=options.concurrency), path=path,
             root_path=(root + path.rstrip("/")) or None, css_paths=[STATIC / "chat.css"],
-            footer_links=[] if compact else ["api"], ssr_mode=False, mcp_server=False,
+            footer_links=[], ssr_mode=False, mcp_server=False,
         )
     return app
 
