@@ -57,8 +57,8 @@ def _check(value: float | None, target: float, lower_is_better: bool = True) -> 
 
 def render() -> str:
     info = _read(RESULTS / "machine.json") or machine()
-    art, cold, srv, srv1, ann = (_read(RESULTS / f"{n}.json")
-                                 for n in ("article", "coldstart", "server", "server-1-thread", "ann"))
+    art, cold, srv, srv1, ann, qlog = (_read(RESULTS / f"{n}.json") for n in ("article", "coldstart", "server",
+                                                                             "server-1-thread", "ann", "question_log"))
     scale = {n: _read(RESULTS / f"scale-{n}.json") for n in SIZES}
     loads = _read(RESULTS / "loads.json") or {}
     out = ["# Benchmark results", "",
@@ -191,6 +191,19 @@ def render() -> str:
                        f"{r['p95_ms']:.2f} | {r['speedup']} | {r['recall@10']} | {r[f'recall@{k}']} |")
         out.append("")
 
+    if qlog:
+        one, many, rep = qlog["record"], qlog["record_threads"], qlog["report"]
+        out += ["## Question log (`serve --question-log`)", "",
+                f"Measured {qlog['date']}. Real answer records (median {qlog['record_kb_median']} KB), each write committed with "
+                "`synchronous=FULL` (an fsync) before it returns (`benchmarks/question_log.py`).", "",
+                "| measurement | p50 ms | p95 ms |", "| --- | --- | --- |",
+                f"| `record`, one writer | {_ms(one)} | {_ms(one, 'p95_ms')} |",
+                f"| `feedback`, one writer | {_ms(qlog['feedback'])} | {_ms(qlog['feedback'], 'p95_ms')} |",
+                f"| `record`, {many['threads']} threads at once ({many['writes_per_s']} writes/s in all) | {_ms(many)} | "
+                f"{_ms(many, 'p95_ms')} |", "",
+                f"`rag-history log` on {rep['entries']:,} entries ({rep['file_mb']} MB): read and render in "
+                f"{rep['read_and_render_median_s']} s (median of 3).", ""]
+
     findings = HERE / "FINDINGS.md"
     if findings.exists():
         out.append(findings.read_text(encoding="utf-8").strip())
@@ -204,13 +217,14 @@ def main() -> None:
                         help="100k passages: slice the cached vectors instead of embedding again (the embedding "
                         "time shown is the cache's)")
     parser.add_argument("--render", action="store_true", help="only re-render RESULTS.md")
-    parser.add_argument("--only", nargs="*", help="run only these steps (coldstart article scale ann server)")
+    parser.add_argument("--only", nargs="*",
+                        help="run only these steps (coldstart article scale ann server question_log)")
     args = parser.parse_args()
 
     if not args.render:
         RESULTS.mkdir(exist_ok=True)
         write_json(str(RESULTS / "machine.json"), machine())
-        wanted = set(args.only or ("coldstart", "article", "scale", "ann", "server"))
+        wanted = set(args.only or ("coldstart", "article", "scale", "ann", "server", "question_log"))
         sizes = SIZES[:-1] if args.quick else SIZES
         if "coldstart" in wanted:
             step("coldstart", ["coldstart.py"], timeout=1200)
@@ -225,6 +239,8 @@ def main() -> None:
         if "server" in wanted:
             step("server", ["server.py"], timeout=1800)
             step("server-1-thread", ["server.py", "--one-thread"], timeout=1800)
+        if "question_log" in wanted:
+            step("question_log", ["question_log.py"], timeout=1800)
     (HERE / "RESULTS.md").write_text(render(), encoding="utf-8")
     print(f"Wrote {HERE / 'RESULTS.md'}")
 

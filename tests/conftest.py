@@ -62,6 +62,8 @@ class HashingEncoder:
                 out[row, 1 + zlib.crc32(word[:5].encode()) % (self.dimension - 1)] += 1.0
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
+    encode_queries = encode
+
 
 @pytest.fixture
 def fake_encoder(monkeypatch):
@@ -114,21 +116,22 @@ def fixture_sources(tmp_path) -> Path:
 
 
 def patch_encoder(monkeypatch, loaded) -> None:
-    """Any code path that loads the model of `loaded` gets `loaded` (a model load takes ~7 s)."""
+    """Any code path that loads a model of `loaded` (Encoders) gets it (a model load takes seconds)."""
     from rag_history import embedding
 
     real = embedding.Encoder
+    by_name = {e.name: e for e in (loaded.dense, loaded.terms)}
 
     def encoder(name=None):
-        return loaded if embedding.canonical_model_name(name) == loaded.name else real(name)
+        return by_name.get(embedding.canonical_model_name(name)) or real(name)
 
     monkeypatch.setattr(embedding, "Encoder", encoder)
 
 
 @pytest.fixture
 def reuse_encoder(monkeypatch, assistant):
-    patch_encoder(monkeypatch, assistant.encoder)
-    return assistant.encoder
+    patch_encoder(monkeypatch, assistant.encoders)
+    return assistant.encoders
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ def query(text: str, language: str) -> Query:
     question = QuestionReader().read(text)
     assert question.language == language, (text, question.language)
     terms = tuple(TermMatch(w, (), 0.0, "none") for w in question.words)
-    return Query(question, np.zeros(4, dtype=np.float32), (), terms)
+    return Query(question, np.zeros(4, dtype=np.float32), (), terms, np.zeros(4, dtype=np.float32))
 
 
 def focus_terms(q: Query) -> list[str]:

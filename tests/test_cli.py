@@ -75,9 +75,10 @@ def test_eval_writes_records_and_prints_metrics(cli, tmp_path):
     assert code == 0
     assert [r["id"] for r in records] == ["e1", "e2"]
     assert "3 Aralık 1920" in records[0]["answer"] and records[1]["abstained"]
-    metrics = dict(line.split() for line in out.splitlines() if line.startswith(("answer_accuracy ",
-                                                                                   "abstention_accuracy ")))
+    metrics = dict(line.split()[:2] for line in out.splitlines() if line.startswith(("answer_accuracy ",
+                                                                                       "abstention_accuracy ")))
     assert metrics == {"answer_accuracy": "1.000", "abstention_accuracy": "1.000"}
+    assert "by source: every question is about turk-sovyet-iliskileri-milli-mucadele.txt" in out
 
 
 def test_build_then_up_to_date_then_force(cli, fixture_sources, tmp_path):

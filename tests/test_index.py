@@ -47,8 +47,9 @@ def sources_copy(tmp_path, assistant):
 def test_build_writes_a_complete_manifest(small, reuse_encoder):
     build = current_build(small.index_dir)
     manifest = json.loads((build / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["model"] == reuse_encoder.name == "use-multilingual-v3"
-    assert manifest["dimension"] == reuse_encoder.dimension == 512
+    assert manifest["model"] == reuse_encoder.dense.name == "multilingual-e5-small"
+    assert manifest["term_model"] == reuse_encoder.terms.name == "use-multilingual-v3"
+    assert manifest["dimension"] == reuse_encoder.dense.dimension == 384
     assert manifest["chunking"] == {"max_tokens": small.chunk_tokens, "overlap_tokens": small.chunk_overlap}
     assert manifest["package_version"] == rag_history.__version__
     sidecar = FIXTURE_NAME.replace(".txt", ".json")
@@ -73,11 +74,13 @@ def test_changed_added_or_removed_source_makes_the_index_stale(settings, sources
 
 
 def test_other_chunking_or_model_makes_the_index_stale(settings):
-    model = settings.build.model
+    model, term = settings.build.model, settings.build.term_model
     assert "chunking" in index_status(settings.index_dir, settings.source_dir,
-                                      BuildSettings(model, ChunkSettings(64, 16)))
+                                      BuildSettings(model, term, ChunkSettings(64, 16)))
     assert "all-MiniLM-L6-v2" in index_status(settings.index_dir, settings.source_dir,
-                                              BuildSettings("all-MiniLM-L6-v2", settings.build.chunking))
+                                              BuildSettings("all-MiniLM-L6-v2", term, settings.build.chunking))
+    assert "term model" in index_status(settings.index_dir, settings.source_dir,
+                                        BuildSettings(model, model, settings.build.chunking))
 
 
 def test_load_rebuilds_after_a_source_change(small):
@@ -121,10 +124,13 @@ class FailingEncoder:
 @pytest.mark.parametrize("error", [KeyboardInterrupt(), RuntimeError("encoder crashed")],
                          ids=["ctrl-c", "crash"])
 def test_interrupted_build_keeps_the_old_index(small, reuse_encoder, error):
+    from rag_history.embedding import Encoders
+
     old = current_build(small.index_dir)
-    failing = FailingEncoder(reuse_encoder, error)
+    failing = FailingEncoder(reuse_encoder.dense, error)
     with pytest.raises(type(error)):
-        build_index(small.source_dir, small.index_dir, small.build, failing, progress=False)
+        build_index(small.source_dir, small.index_dir, small.build, Encoders(failing, reuse_encoder.terms),
+                    progress=False)
     assert failing.calls == 2  # it did stop midway
     assert current_build(small.index_dir) == old
     leftovers = [p.name for p in small.index_dir.iterdir() if p.name not in {"current", ".lock", old.name}]

@@ -144,7 +144,7 @@ def two_sources(assistant, tmp_path_factory):
         shutil.copy(path, directory / path.name)
     settings = Settings(source_dir=directory, index_dir=tmp_path_factory.mktemp("two-index"))
     with pytest.MonkeyPatch.context() as mp:
-        patch_encoder(mp, assistant.encoder)
+        patch_encoder(mp, assistant.encoders)
         yield Assistant.load(settings, progress=False, log=lambda msg: None)
 
 

@@ -93,7 +93,7 @@ def test_answers_are_copied_sentences_with_the_sources_references(raw, data):
         sources = Path(tmp) / "sources"
         sources.mkdir()
         (sources / "x.txt").write_text(raw, encoding="utf-8", newline="")
-        config = Settings(source_dir=sources, index_dir=Path(tmp) / "index")
+        config = Settings(source_dir=sources, index_dir=Path(tmp) / "index", term_model="none")
         encoder = HashingEncoder(config.model)
         try:
             build_index(config.source_dir, config.index_dir, config.build, encoder, progress=False)

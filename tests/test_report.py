@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from rag_history.evaluation import Outcome, metrics
-from rag_history.report import question_type, tradeoff, write_report
+from rag_history.report import question_type, report_files, tradeoff, write_report
 
 
 def _answer(text, abstained=False, confidence=0.5, reason="", cites=()):
@@ -92,3 +92,23 @@ def test_tradeoff_applies_thresholds_on_top_of_decisions(outcomes):
     assert last.answerable_abstained == 1.0 and last.answer_accuracy == 0.0
     shares = [p.unanswerable_abstained for p in points]
     assert shares == sorted(shares)
+
+
+def test_report_files_names_every_file_a_report_writes(tmp_path, outcomes):
+    """`eval` checks these before answering: a file missing from the list would go unchecked."""
+    for name in ("r.md", "r.html"):
+        folder = tmp_path / name.replace(".", "-")
+        write_report(folder / name, outcomes, None)
+        assert sorted(folder.iterdir()) == sorted(report_files(folder / name))
+
+
+def test_unscored_questions_are_listed_and_count_in_no_figure(tmp_path, outcomes):
+    plain = Outcome({"id": "p1", "question": "Kars ne zaman alındı?", "history": ["Gümrü ne zaman?"]},
+                    _answer("Kars 30 Ekim 1920'de alındı (Efe,2018:320).", cites=[("Efe", "2018")]),
+                    None, None, None)
+    text = write_report(tmp_path / "r.html", outcomes + [plain], None).read_text(encoding="utf-8")
+    assert f"<td>answer_accuracy</td><td>{metrics(outcomes)['answer_accuracy']:.3f}</td>" in text
+    listed = text[text.index("Unscored questions (1)"):]
+    for needle in ("p1", "Kars ne zaman alındı?", "Gümrü ne zaman?", "(Efe,2018:1)", "30 Ekim 1920"):
+        assert needle in listed
+    assert "p1" not in text[text.index("Wrong answers"):text.index("Unscored questions")]

@@ -29,7 +29,7 @@ TESTS = Path(__file__).resolve().parent
 @pytest.fixture
 def built(fake_encoder, source_copy, tmp_path) -> Settings:
     settings = Settings(source_dir=source_copy, index_dir=tmp_path / "index")
-    build_index(settings.source_dir, settings.index_dir, settings.build, fake_encoder(), progress=False)
+    build_index(settings.source_dir, settings.index_dir, settings.build, None, progress=False)  # fake encoders
     return settings
 
 
@@ -107,7 +107,7 @@ def test_unreadable_index_with_no_build_says_what_to_run_once(built, monkeypatch
 
 def test_a_build_that_waited_for_a_fresh_index_is_skipped(built, fake_encoder):
     before = _current(built)
-    again = build_index(built.source_dir, built.index_dir, built.build, fake_encoder(), progress=False, force=False)
+    again = build_index(built.source_dir, built.index_dir, built.build, None, progress=False, force=False)
     assert again == before
 
 
@@ -119,6 +119,7 @@ _BUILDER = textwrap.dedent("""
     sys.path.insert(0, {tests!r})
     from conftest import HashingEncoder
     from rag_history.config import Settings
+    from rag_history.embedding import Encoders
     from rag_history.index import build_index
 
     class SlowEncoder(HashingEncoder):
@@ -134,7 +135,8 @@ _BUILDER = textwrap.dedent("""
         if Path({go!r}).exists():
             break
         time.sleep(0.01)
-    build_index(settings.source_dir, settings.index_dir, settings.build, SlowEncoder(), progress=False)
+    encoders = Encoders(SlowEncoder(settings.build.model), SlowEncoder(settings.build.term_model))
+    build_index(settings.source_dir, settings.index_dir, settings.build, encoders, progress=False)
 """)
 
 
@@ -183,7 +185,7 @@ def test_build_killed_midway_leaves_the_previous_index_answering(assistant, sett
     assert list(index.glob(".tmp-*")), "the build was not caught midway"
     assert _current(copy) == previous
     assert _status(copy) is None
-    survivor = Assistant(copy, load_index(index), assistant.encoder)  # the encoder is loaded already
+    survivor = Assistant(copy, load_index(index), assistant.encoders)  # the encoders are loaded already
     assert survivor.ask(MOSCOW).text == assistant.ask(MOSCOW).text
 
 
@@ -197,3 +199,101 @@ def test_line_separators_in_a_source_survive_the_index(fake_encoder, tmp_path):
     assistant = Assistant.load(settings, log=lambda msg: None)
     assert [s.text for s in assistant.index.sentences] == ["Ankara\u2028ile Moskova 1921 yılında\x85anlaştı "
                                                            "(Sofuoğlu,2005:204)."]
+
+
+# --- issue 13: files from different builds, a no-op build's leftovers ---------------------------
+
+
+@pytest.fixture
+def other_build(fake_encoder, source_copy, tmp_path) -> Path:
+    """A build over more sources (the article and the invented text) with other chunking: every
+    file of it holds more rows than the same file of `built`."""
+    sources = shutil.copytree(source_copy, tmp_path / "other-sources")
+    shutil.copy(TESTS / "data" / "serinova-feneri.txt", sources)
+    settings = Settings(source_dir=sources, index_dir=tmp_path / "other", chunk_tokens=64, chunk_overlap=8)
+    build_index(settings.source_dir, settings.index_dir, settings.build, None, progress=False)
+    return _current(settings)
+
+
+def _transplant(settings: Settings, other: Path, names) -> None:
+    """Put files of another build into the current one, each with its manifest entry: every
+    checksum still matches."""
+    path = _current(settings) / MANIFEST
+    manifest, theirs = json.loads(path.read_text(encoding="utf-8")), json.loads((other / MANIFEST).read_text())
+    for name in names:
+        shutil.copy(other / name, _current(settings) / name)
+        manifest["files"][name] = theirs["files"][name]
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+EVERY_FILE = ["chunks.jsonl", "passages.faiss", "sentences.jsonl", "sentence_vectors.npy", "vocabulary.json",
+              "vocab_vectors.npy"]
+
+
+@pytest.mark.parametrize("names", [[name] for name in EVERY_FILE] + [["passages.faiss", "sentence_vectors.npy",
+                                                                       "vocab_vectors.npy"]], ids="+".join)
+def test_files_from_different_builds_are_a_damaged_index(built, other_build, names):
+    _transplant(built, other_build, names)
+    problem = _status(built)
+    assert problem is not None and "come from different builds" in problem
+    log: list[str] = []
+    assistant = Assistant.load(built, log=log.append)
+    assert "come from different builds" in log[0]
+    assert _status(built) is None and not assistant.ask(MOSCOW).abstained
+
+
+def test_files_from_different_builds_never_loop(built, other_build, capsys):
+    """--no-build says to run `build`; `build` (without --force) rebuilds; then the index answers."""
+    _transplant(built, other_build, ["passages.faiss", "sentence_vectors.npy"])
+    args = ["--sources", str(built.source_dir), "--index", str(built.index_dir), "-q"]
+    assert main(["ask", "--no-build", *args, MOSCOW]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "different builds" in err and "`rag-history build`" in err
+    assert main(["build", *args]) == 0
+    assert "Built" in capsys.readouterr().out
+    assert main(["ask", "--no-build", *args, MOSCOW]) == 0
+    assert "Sofuoğlu" in capsys.readouterr().out
+
+
+def test_an_index_that_does_not_load_is_rebuilt_though_it_looks_fresh(built, monkeypatch, capsys):
+    """Whatever index_status misses, neither `build` nor a load that builds keeps an index that
+    cannot be loaded (they said "building" and "up to date" and built nothing)."""
+    monkeypatch.setattr("rag_history.index.index_status", lambda *a, **k: None)
+    monkeypatch.setattr("rag_history.assistant.index_status", lambda *a, **k: None)
+    (_current(built) / "passages.faiss").write_bytes(b"not faiss")
+    assert not Assistant.load(built, log=lambda msg: None).ask(MOSCOW).abstained
+    (_current(built) / "passages.faiss").write_bytes(b"not faiss")
+    assert main(["build", "--sources", str(built.source_dir), "--index", str(built.index_dir), "-q"]) == 0
+    assert "Built" in capsys.readouterr().out
+    load_index(built.index_dir)
+
+
+def test_a_no_op_build_removes_leftovers_under_the_lock(built, capsys, monkeypatch):
+    """A `kill -9`ed build's directory, an old build and a link being swapped in: a `build` that
+    finds the index up to date removes them, holding the lock (so never another's build in progress)."""
+    import fcntl
+
+    index = built.index_dir
+    killed = index / ".tmp-build-20261201-000000-dead00"
+    killed.mkdir()
+    (killed / "chunks.jsonl").write_text('{"id": "', encoding="utf-8")
+    shutil.copytree(_current(built), index / "build-20261130-000000-01d000")
+    os.symlink("build-20261130-000000-01d000", index / ".current-dead00")
+    locked, rmtree = [], shutil.rmtree
+
+    def locked_rmtree(path, *args, **kwargs):
+        probe = os.open(index / ".lock", os.O_RDONLY)
+        try:
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            locked.append(False)
+        except BlockingIOError:
+            locked.append(True)
+        finally:
+            os.close(probe)
+        return rmtree(path, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "rmtree", locked_rmtree)
+    assert main(["build", "--sources", str(built.source_dir), "--index", str(index), "-q"]) == 0
+    assert "up to date" in capsys.readouterr().out
+    assert sorted(p.name for p in index.iterdir()) == [".lock", _current(built).name, CURRENT]
+    assert locked and all(locked)

@@ -38,15 +38,17 @@ class ReferenceUse:
 class Assistant:
     """Answers questions about the source texts; safe to share between threads."""
 
-    def __init__(self, settings: Settings, index: LoadedIndex, encoder):
+    def __init__(self, settings: Settings, index: LoadedIndex, encoders):
         self.settings = settings
         self.index = index
-        self.encoder = encoder
-        self.retriever = Retriever(index, encoder)
+        from .embedding import Encoders
+
+        self.encoders = encoders = Encoders.of(encoders)
+        self.retriever = Retriever(index, encoders)
         self.texts: list[TextInfo] = index.texts
         self.reader = QuestionReader()
         self.answerer = Answerer(index.sentences, index.sentence_vectors, chunks=index.chunks, texts=self.texts)
-        self._lock = threading.Lock()  # the encoder's numpy buffers are not shared safely
+        self._lock = threading.Lock()  # the encoders' buffers are not shared safely
 
     @classmethod
     def load(cls, settings: Settings | None = None, build: str = "auto", progress: bool = False,
@@ -55,12 +57,12 @@ class Assistant:
 
         build="never" raises IndexProblem with the command to run instead.
         """
-        from .embedding import Encoder
+        from .embedding import Encoders
 
         settings = settings or Settings.from_env()
         log = log or (lambda msg: print(msg, file=sys.stderr))
         problem = index_status(settings.index_dir, settings.source_dir, settings.build)
-        encoder = None
+        encoders = None
         if problem is None:
             try:
                 index = load_index(settings.index_dir)
@@ -72,13 +74,13 @@ class Assistant:
             if build != "auto":
                 raise IndexProblem(f"The index cannot be used: {problem}. Run `rag-history build`.")
             log(f"rag-history: building the index ({problem}).")
-            encoder = Encoder(settings.build.model)
+            encoders = Encoders.load(settings.build.model, settings.build.term_model)
             # force=False: when another process built it meanwhile, its fresh index is used as is.
-            build_index(settings.source_dir, settings.index_dir, settings.build, encoder, progress=progress,
+            build_index(settings.source_dir, settings.index_dir, settings.build, encoders, progress=progress,
                         force=False)
             index = load_index(settings.index_dir)
-        encoder = encoder or Encoder(index.model)
-        return cls(settings, index, encoder)
+        encoders = encoders or Encoders.load(index.model, index.term_model)
+        return cls(settings, index, encoders)
 
     def ask(self, question, k: int | None = None, id: str | None = None, *, history=(),
             source: str | None = None) -> Answer:

@@ -1,4 +1,4 @@
-"""Command line: rag-history build | ask | eval | citations | serve.
+"""Command line: rag-history build | ask | eval | citations | serve | log.
 
 Errors a user can cause are printed as one line saying what to do (exit status 2), never as a
 traceback. `ask` and `eval` do not import the web stack.
@@ -7,6 +7,7 @@ traceback. `ask` and `eval` do not import the web stack.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -22,6 +23,7 @@ def _settings(args) -> Settings:
         model=args.model,
         chunk_tokens=getattr(args, "chunk_tokens", None),
         chunk_overlap=getattr(args, "chunk_overlap", None),
+        top_k=getattr(args, "k", None),
     )
 
 
@@ -32,14 +34,17 @@ def _load(args, progress: bool = True):
 
 
 def cmd_build(args) -> int:
-    from .index import build_index, index_status
+    from .index import build_index, current_build
 
     settings = _settings(args)
-    problem = index_status(settings.index_dir, settings.source_dir, settings.build)
-    if problem is None and not args.force:
+    before = current_build(settings.index_dir)
+    # Without --force, build_index keeps an index that is fresh and loads (and removes leftovers
+    # of interrupted builds either way); it returns the build that is current when it is done.
+    target = build_index(settings.source_dir, settings.index_dir, settings.build, progress=not args.quiet,
+                         force=args.force)
+    if target == before:
         print(f"The index in {settings.index_dir} is up to date ({settings.build.model}); use --force to rebuild.")
         return 0
-    target = build_index(settings.source_dir, settings.index_dir, settings.build, progress=not args.quiet)
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     counts = manifest["counts"]
     print(f"Built {target}: {counts['sources']} source(s), {counts['passages']} passages, "
@@ -62,7 +67,7 @@ def cmd_ask(args) -> int:
     raw = _read_question(args)
     clean_question(raw)  # refuse an empty question before loading the model
     assistant = _load(args, progress=False)
-    answer = assistant.ask(raw, k=args.k)  # cleans it again and notes any cut in the record
+    answer = assistant.ask(raw)  # cleans it again and notes any cut in the record; -k is in the settings
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
@@ -77,31 +82,62 @@ def cmd_ask(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluation import answer_record, format_metrics, has_gold, judge, load_jsonl, metrics
+    from .errors import OutputError
+    from .evaluation import (GOLD_FIELDS, answer_record, check_sources, format_by_source, format_metrics, judge,
+                             load_questions, metrics)
+    from .output import check_output, save_elsewhere, write_atomic
+    from .report import report_files, write_report
+
+    # Everything a user can get wrong is refused here, before the model loads and the answering starts.
+    questions = load_questions(Path(args.questions))
+    out = Path(args.out)
+    check_output(out, "--out", {"the question set": questions.path})
+    report = Path(args.report) if args.report else None
+    for target in report_files(report) if report else ():
+        check_output(target, "--report", {"the question set": questions.path, "the --out file": out})
+    assistant = _load(args)
+    check_sources(questions, assistant.sources)
+
     from .index import Progress
 
-    questions = load_jsonl(Path(args.questions))
-    assistant = _load(args)
-    bar = Progress("Answering", len(questions), enabled=not args.quiet)
+    bar = Progress("Answering", len(questions.rows), enabled=not args.quiet)
     answers = []
-    for row in questions:
-        answers.append(answer_record(assistant, row))
-        bar.advance()
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", encoding="utf-8") as f:
-        for rec in answers:
-            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    print(f"Wrote {len(answers)} answers to {out}")
-    if has_gold(questions):
-        outcomes = judge(questions, answers)
-        print(format_metrics(metrics(outcomes)))
-        if args.report:
-            from .report import write_report
-
-            path = write_report(Path(args.report), outcomes, assistant)
-            print(f"Report: {path}")
+    try:
+        for row in questions.rows:
+            answers.append(answer_record(assistant, row))
+            bar.advance()
+    except BaseException:  # interrupted or failed: keep what was computed
+        if answers:
+            saved = save_elsewhere(_jsonl(answers), out.name)
+            print(f"rag-history: stopped after {len(answers)} of {len(questions.rows)} questions; "
+                  f"their answers are saved in {saved}.", file=sys.stderr)
+        raise
+    problems, kept = [], out  # a late failure is reported at the end, once the figures are shown
+    try:
+        write_atomic(out, _jsonl(answers))
+        print(f"Wrote {len(answers)} answers to {out}")
+    except OSError as exc:
+        kept = save_elsewhere(_jsonl(answers), out.name)
+        problems.append(f"could not write --out {out} ({exc.strerror or exc}); the {len(answers)} answers "
+                        f"are saved in {kept}.")
+    outcomes = judge(questions.rows, answers)
+    m = metrics(outcomes)
+    if not m["scored"]:
+        print(f"Nothing to score: no row of {questions.path} has gold fields ({', '.join(GOLD_FIELDS)}).")
+    print(format_metrics(m))
+    print(format_by_source(outcomes))
+    if report:
+        try:
+            print(f"Report: {write_report(report, outcomes, assistant)}")
+        except OSError as exc:
+            problems.append(f"could not write --report {report} ({exc.strerror or exc}); the answers are in {kept}.")
+    if problems:
+        raise OutputError(" ".join(problems))
     return 0
+
+
+def _jsonl(records: list[dict]) -> str:
+    return "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in records)
 
 
 def cmd_citations(args) -> int:
@@ -123,10 +159,33 @@ def cmd_citations(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from .web.server import serve
+    question_log = None
+    if args.question_log:  # opened before the model loads: an unusable log fails at once
+        from .questionlog import QuestionLog
 
-    return serve(_load(args), host=args.host, port=args.port, root_path=args.root_path,
-                 frame_ancestors=args.frame_ancestors)
+        question_log = QuestionLog.open(args.question_log)
+    with question_log or contextlib.nullcontext():
+        from .web.server import serve
+
+        return serve(_load(args), host=args.host, port=args.port, root_path=args.root_path,
+                     frame_ancestors=args.frame_ancestors, question_log=question_log)
+
+
+def cmd_log(args) -> int:
+    from .logreport import DEFAULT_TOP, default_language, render_log_report, write_log_report
+    from .questionlog import read_log
+
+    top = DEFAULT_TOP if args.top is None else args.top
+    if top < 1:
+        raise RagHistoryError(f"--top {top}: give how many of the most asked questions to list (1 or more).")
+    entries = read_log(args.log)
+    lang = args.lang or default_language()
+    if args.out:
+        path = write_log_report(entries, Path(args.out), lang, top=top, name=args.log)
+        print(f"Report: {path}")
+    else:
+        sys.stdout.write(render_log_report(entries, lang, top=top, name=args.log))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -174,7 +233,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root-path", default="", help="URL prefix when served behind a reverse proxy")
     p.add_argument("--frame-ancestors", default=None,
                    help="sites allowed to embed the chat in an iframe (CSP frame-ancestors; default: any)")
+    p.add_argument("--question-log", metavar="FILE", default=None,
+                   help="log each question, its answer and the chat's thumbs up/down in this SQLite file "
+                        "(default: nothing is logged); report on it with `rag-history log FILE`")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("log", help="report on a question log: most asked, unanswered and thumbs-down questions")
+    p.add_argument("log", metavar="FILE", help="the log written by `rag-history serve --question-log FILE`")
+    p.add_argument("--out", metavar="FILE", help="write the report to FILE: HTML for .html, else Markdown "
+                   "(default: Markdown on stdout)")
+    p.add_argument("--lang", choices=("tr", "en"), default=None,
+                   help="the report's language (default: tr under a Turkish locale ($LANG), else en)")
+    p.add_argument("--top", type=int, default=None, help="how many of the most asked questions to list (default 20)")
+    p.set_defaults(func=cmd_log)
     return parser
 
 

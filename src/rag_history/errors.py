@@ -9,6 +9,14 @@ class SourceError(RagHistoryError):
     """A source text is missing, unreadable or empty."""
 
 
+class QuestionSetError(RagHistoryError):
+    """A question set (JSON Lines for `eval`) cannot be read, or a row of it is malformed."""
+
+
+class OutputError(RagHistoryError):
+    """An output file (`eval --out`, `--report`) cannot be written where it was asked for."""
+
+
 class IndexProblem(RagHistoryError):
     """The index is missing, stale or broken and cannot be rebuilt here."""
 
@@ -24,3 +32,7 @@ class QuestionError(RagHistoryError):
 
     def in_language(self, language: str) -> str:
         return self.by_language.get(language) or self.by_language.get("en") or str(self)
+
+
+class QuestionLogError(RagHistoryError):
+    """The question log cannot be created, written or read (read-only, full disk, not a log)."""

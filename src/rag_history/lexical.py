@@ -15,8 +15,8 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 # Apostrophes of every kind: a suffix after one is split off ("İstanbul’u" -> "istanbul").
-_APOSTROPHES = "'’‘`´ʼ"
-_TOKEN = re.compile(r"[^\W_]+(?:[" + _APOSTROPHES + r"][^\W\d_]+)?", re.UNICODE)
+APOSTROPHES = "'’‘`´ʼ"
+_TOKEN = re.compile(r"[^\W_]+(?:[" + APOSTROPHES + r"][^\W\d_]+)?", re.UNICODE)
 
 TURKISH_STOPWORDS = frozenset(
     """acaba ama ancak arada aslında ayrıca bana bazen bazı belki ben benden beni benim beri bile
@@ -63,7 +63,7 @@ def split_words(text: str) -> list[str]:
     out = []
     for m in _TOKEN.finditer(text):
         word = m.group(0)
-        for ap in _APOSTROPHES:
+        for ap in APOSTROPHES:
             word = word.split(ap, 1)[0]
         out.append(word)
     return out

@@ -1,22 +1,30 @@
 """Readable evaluation report: Markdown, or self-contained HTML (by the suffix) with inline SVG charts.
 
-Headline numbers come from `evaluation.metrics`, and each group (language, question type) is
-scored by the same function on its subset, so the report never disagrees with the scorer.
+Headline numbers come from `evaluation.metrics`, each with what it counts (`evaluation.described`),
+and each group (language, question type, source text) is scored by the same function on its
+subset, so the report never disagrees with the scorer. Questions without gold fields are listed
+with their answers; a set with none at all gets a report of its answers only.
 """
 
 from __future__ import annotations
 
-import html
 import math
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .evaluation import Outcome, metrics
+from .evaluation import GOLD_FIELDS, Outcome, by_source, counted, described, metrics, source_of
+from .markup import CSS, html_table, html_text, md_table, md_text
+from .output import write_atomic
 
-HEADLINE = ("answer_accuracy", "answer_accuracy_tr", "answer_accuracy_en", "hit@1", "hit@3", "hit@5",
-            "citation_accuracy", "abstention_accuracy", "false_abstentions", "overall", "questions")
+CHARTS = ("headline", "accuracy", "tradeoff")  # a Markdown report's SVG files, named after it
+NOTHING_TO_SCORE = (f"Nothing to score: no question has gold fields ({', '.join(GOLD_FIELDS)}). "
+                    "Here are the questions with their answers, references and abstentions.")
+UNSCORED_TEXT = (f"These questions have no gold fields ({', '.join(GOLD_FIELDS)}): they were answered, "
+                 "not scored, and count in no figure above except the counts. Each is shown with its "
+                 "answer, references and whether it abstained.")
+SOURCE_TEXT = ("The source text of a question is its row's source field, else the text its answer's "
+               "first sentence comes from, else (an abstention) the text of its best passage.")
 TRADEOFF_TEXT = (
     "For each threshold t over the answers' confidence (the similarity of the best answer sentence), "
     "a question counts as abstained if the system abstained, or answered with confidence below t: "
@@ -49,8 +57,9 @@ def groups(outcomes: list[Outcome], key) -> list[Group]:
     """Outcomes split by key(question), each scored by `metrics`, largest group first."""
     split: dict[str, list[Outcome]] = {}
     for o in outcomes:
-        split.setdefault(key(o.question), []).append(o)
-    out = [Group(name, sum(_answerable(o) for o in g), sum(not _answerable(o) for o in g), metrics(g))
+        if o.scored:
+            split.setdefault(key(o.question), []).append(o)
+    out = [Group(name, sum(o.answerable for o in g), sum(not o.answerable for o in g), metrics(g))
            for name, g in split.items()]
     return sorted(out, key=lambda g: (-(g.answerable + g.unanswerable), g.name))
 
@@ -64,9 +73,10 @@ class TradeoffPoint:
 
 
 def tradeoff(outcomes: list[Outcome]) -> list[TradeoffPoint]:
-    """The abstention trade-off curve; see TRADEOFF_TEXT."""
-    answerable = [o for o in outcomes if _answerable(o)]
-    unanswerable = [o for o in outcomes if not _answerable(o)]
+    """The abstention trade-off curve over the scored questions; see TRADEOFF_TEXT."""
+    outcomes = [o for o in outcomes if o.scored]
+    answerable = [o for o in outcomes if o.answerable]
+    unanswerable = [o for o in outcomes if not o.answerable]
     answered = sorted({_confidence(o) for o in outcomes if not o.answer.get("abstained")})
     # A threshold at each confidence abstains below it; one just above the top abstains on everything.
     thresholds = [0.0] + [t for t in answered if t > 0] + ([math.nextafter(answered[-1], math.inf)] if answered else [])
@@ -83,31 +93,42 @@ def tradeoff(outcomes: list[Outcome]) -> list[TradeoffPoint]:
 
 def wrong(outcomes: list[Outcome]) -> list[Outcome]:
     """Wrong answers, wrong abstentions (either way), and right sentences with the wrong reference."""
-    return [o for o in outcomes if not o.correct or o.cited is False]
+    return [o for o in outcomes if o.scored and (not o.correct or o.cited is False)]
+
+
+def report_files(path: Path) -> list[Path]:
+    """Every file a report at `path` may write: the report, and for Markdown its charts."""
+    path = Path(path)
+    if _is_html(path):
+        return [path]
+    return [path] + [path.with_name(f"{path.stem}-{name}.svg") for name in CHARTS]
 
 
 def write_report(path: Path, outcomes: list[Outcome], assistant) -> Path:
-    """Write the report; `.html`/`.htm` gives HTML, anything else Markdown (charts as sibling SVG files)."""
+    """Write the report; `.html`/`.htm` gives HTML, anything else Markdown (charts as sibling SVG files).
+
+    Each file is written whole or not at all; raises OSError when one cannot be written."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    about = _about(assistant)
-    if path.suffix.lower() in (".html", ".htm"):
-        path.write_text(_html(outcomes, about), encoding="utf-8")
+    blocks = _document(outcomes, _about(assistant))
+    charts = _charts(outcomes) if any(o.scored for o in outcomes) else {}
+    if _is_html(path):
+        write_atomic(path, _html(blocks, charts))
     else:
-        charts = {}
-        for name, svg in _charts(outcomes).items():
-            chart = path.with_name(f"{path.stem}-{name}.svg")
-            chart.write_text(svg, encoding="utf-8")
-            charts[name] = chart.name
-        path.write_text(_markdown(outcomes, about, charts), encoding="utf-8")
+        names = {}
+        for name, chart in zip(CHARTS, report_files(path)[1:]):
+            if name in charts:
+                write_atomic(chart, charts[name])
+                names[name] = chart.name
+        write_atomic(path, _markdown(blocks, names))
     return path
 
 
 # --- shared pieces -----------------------------------------------------------------------------
 
 
-def _answerable(o: Outcome) -> bool:
-    return bool(o.question.get("answerable", True))
+def _is_html(path: Path) -> bool:
+    return path.suffix.lower() in (".html", ".htm")
 
 
 def _confidence(o: Outcome) -> float:
@@ -127,7 +148,7 @@ def _about(assistant) -> list[str]:
 
 
 def _fmt(value) -> str:
-    return f"{value:.3f}" if isinstance(value, float) else str(value)
+    return "–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 def _group_rows(outcomes: list[Outcome]) -> list[tuple[str, list[Group]]]:
@@ -161,14 +182,14 @@ TRADEOFF_HEAD = ["threshold", "unanswerable abstained", "answerable wrongly abst
 def _case(o: Outcome) -> dict[str, str]:
     """One wrong answer as label → text, expected and ours side by side."""
     q, a = o.question, o.answer
-    if _answerable(o):
+    if o.answerable:
         expected = " | ".join(q.get("answer_contains", [])) or "(no expected strings)"
         gold = ", ".join(q.get("gold_citations", [])) or "none: the article author's own statement"
     else:
         expected, gold = "abstain: the article does not answer this", "–"
-    cites = ", ".join(c.get("raw") or f"{c.get('author', '')} {c.get('year', '')}" for c in a.get("citations") or [])
+    cites = _references(a)
     rank = "–" if o.first_hit is None else str(o.first_hit + 1)
-    if not _answerable(o):
+    if not o.answerable:
         what = "answered an unanswerable question"
     elif a.get("abstained"):
         what = "wrongly abstained"
@@ -182,11 +203,41 @@ def _case(o: Outcome) -> dict[str, str]:
             "rank": rank, "reason": a.get("reason") or "–", "confidence": f"{_confidence(o):.3f}"}
 
 
+def _references(a: dict) -> str:
+    return ", ".join(c.get("raw") or f"{c.get('author', '')} {c.get('year', '')}" for c in a.get("citations") or [])
+
+
+def _entry(o: Outcome) -> list[tuple[str, str]]:
+    """One answered question as (label, text) rows: for the unscored list and an answers-only report."""
+    q, a = o.question, o.answer
+    abstained = a.get("abstained")
+    rows = [("question", q.get("question", ""))]
+    if q.get("history"):
+        rows.append(("earlier questions", " | ".join(q["history"])))
+    rows += [("answer", a.get("answer", "")), ("references", _references(a) or "none"),
+             ("abstained", f"yes: {a.get('reason') or a.get('error') or 'no reason given'}" if abstained else "no"),
+             ("source", source_of(o))]
+    if a.get("notice"):
+        rows.append(("notice", a["notice"]))
+    return rows
+
+
+def _headline_rows(m: dict) -> list[list[str]]:
+    return [[key, _fmt(value), note] for key, value, note in described(m)]
+
+
+METRIC_HEAD = ["metric", "value", "what it counts"]
+
+
+def _source_sections(outcomes: list[Outcome]) -> list[tuple[str, list[list[str]] | None]]:
+    """(heading, metric rows) per source text; one source: a sentence instead of a repeated table."""
+    groups = by_source(outcomes)
+    if len(groups) == 1:
+        return [(f"Every question is about {groups[0][0]}: the figures are the headline ones.", None)]
+    return [(f"{name} ({counted(len(group), 'question')})", _headline_rows(metrics(group))) for name, group in groups]
+
+
 # --- SVG charts ----------------------------------------------------------------------------------
-
-
-def _x(text) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _bars(title: str, rows: list[tuple[str, float, str]]) -> str:
@@ -194,18 +245,18 @@ def _bars(title: str, rows: list[tuple[str, float, str]]) -> str:
     left, width, bar_h, gap, top = 210, 300, 16, 6, 34
     height = top + len(rows) * (bar_h + gap) + 10
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 120}" height="{height}" '
-           f'viewBox="0 0 {left + width + 120} {height}" role="img" aria-label="{_x(title)}" '
+           f'viewBox="0 0 {left + width + 120} {height}" role="img" aria-label="{html_text(title)}" '
            'font-family="sans-serif" font-size="12">',
-           f'<text x="4" y="18" font-size="14" font-weight="bold">{_x(title)}</text>']
+           f'<text x="4" y="18" font-size="14" font-weight="bold">{html_text(title)}</text>']
     for tick in (0, 0.5, 1):
         x = left + tick * width
         out.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 8}" stroke="#ccc"/>')
     for i, (label, value, note) in enumerate(rows):
         y = top + i * (bar_h + gap)
-        out.append(f'<text x="{left - 6}" y="{y + bar_h - 4}" text-anchor="end">{_x(label)}</text>')
+        out.append(f'<text x="{left - 6}" y="{y + bar_h - 4}" text-anchor="end">{html_text(label)}</text>')
         out.append(f'<rect x="{left}" y="{y}" width="{max(value, 0) * width:.1f}" height="{bar_h}" fill="#3b6ea8">'
-                   f'<title>{_x(label)}: {value:.3f} {_x(note)}</title></rect>')
-        out.append(f'<text x="{left + width + 6}" y="{y + bar_h - 4}">{value:.2f} {_x(note)}</text>')
+                   f'<title>{html_text(label)}: {value:.3f} {html_text(note)}</title></rect>')
+        out.append(f'<text x="{left + width + 6}" y="{y + bar_h - 4}">{value:.2f} {html_text(note)}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
@@ -247,9 +298,11 @@ def _curve(points: list[TradeoffPoint]) -> str:
 
 
 def _charts(outcomes: list[Outcome]) -> dict[str, str]:
+    """The charts of a set with scored questions, by name (CHARTS)."""
     m = metrics(outcomes)
-    headline = [(k, m[k], "") for k in ("answer_accuracy", "hit@1", "hit@3", "hit@5", "citation_accuracy",
-                                        "abstention_accuracy")]
+    of = {"citation_accuracy": m["citations_checked"], "abstention_accuracy": m["unanswerable"]}
+    headline = [(k, m[k], f"(n={of.get(k, m['answerable'])})")
+                for k in ("answer_accuracy", "hit@1", "hit@3", "hit@5", "citation_accuracy", "abstention_accuracy")]
     by_group = [(f"{kind}: {g.name}", g.metrics["answer_accuracy"], f"(n={g.answerable})")
                 for kind, gs in _group_rows(outcomes) for g in gs if g.answerable]
     return {"headline": _bars("Headline metrics", headline),
@@ -257,96 +310,112 @@ def _charts(outcomes: list[Outcome]) -> dict[str, str]:
             "tradeoff": _curve(tradeoff(outcomes))}
 
 
-# --- HTML --------------------------------------------------------------------------------------
-
-_CSS = """body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-table{border-collapse:collapse;margin:1em 0}
-td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left}
-th{background:#f3f3f3}.case td{width:50%}.case th{width:auto}
-figure{display:inline-block;margin:1em 1em 1em 0}code{background:#f3f3f3}"""
+# --- the document, then its HTML and Markdown ----------------------------------------------------
 
 
-def _table(head: list[str], rows: list[list[str]]) -> str:
-    th = "".join(f"<th>{_x(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{_x(c)}</td>" for c in r) + "</tr>" for r in rows)
-    return f"<table><tr>{th}</tr>{body}</table>"
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
 
 
-def _html_case(c: dict) -> str:
-    rows = [("question", c["question"], ""), ("answer", c["expected"], c["answer"]),
-            ("citation", c["gold"], c["citations"])]
-    body = "".join(f"<tr><th>{_x(k)}</th><td>{_x(e)}</td><td>{_x(o)}</td></tr>" if k != "question"
-                   else f"<tr><th>{_x(k)}</th><td colspan=\"2\">{_x(e)}</td></tr>" for k, e, o in rows)
-    facts = (f"first passage holding the answer: {c['rank']} · abstention reason: {c['reason']} · "
-             f"confidence: {c['confidence']}")
-    return (f"<h3>{_x(c['id'])} ({_x(c['lang'])}, {_x(c['type'])}): {_x(c['what'])}</h3>"
-            f"<table class=\"case\"><tr><th></th><th>expected</th><th>ours</th></tr>{body}</table>"
-            f"<p>{_x(facts)}</p>")
+@dataclass(frozen=True)
+class Para:
+    text: str
+    strong: bool = False
 
 
-def _html(outcomes: list[Outcome], about: list[str]) -> str:
+@dataclass(frozen=True)
+class Table:
+    head: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class Figure:
+    chart: str  # a name in CHARTS
+    alt: str
+
+
+GROUPS_TEXT = ("Answer accuracy and hit@5 over answerable questions; abstention accuracy over unanswerable ones. "
+               "Question type is the set's type field, else what the answerer reads the question as asking for, "
+               "else “other”.")
+
+
+def _document(outcomes: list[Outcome], about: list[str]) -> list:
+    """The report as blocks, the same for both formats."""
     m = metrics(outcomes)
-    charts = _charts(outcomes)
-    cases = [_case(o) for o in wrong(outcomes)]
+    scored = [o for o in outcomes if o.scored]
+    unscored = [o for o in outcomes if not o.scored]
+    out = [Heading(1, "rag-history evaluation report"), Para(" · ".join(about))]
+    if not scored:
+        out += [Para(NOTHING_TO_SCORE, strong=True), Heading(2, "Headline"), Table(METRIC_HEAD, _headline_rows(m))]
+    else:
+        out += [Heading(2, "Headline"), Table(METRIC_HEAD, _headline_rows(m)), Figure("headline", "Headline metrics"),
+                Heading(2, "By language and question type"), Para(GROUPS_TEXT)]
+        for kind, gs in _group_rows(scored):
+            out += [Heading(3, f"By {kind}"), Table(GROUP_HEAD, [_group_cells(g) for g in gs])]
+        out.append(Figure("accuracy", "Answer accuracy by group"))
+    out += [Heading(2, "By source text"), Para(SOURCE_TEXT)]
+    for heading, rows in _source_sections(outcomes):
+        out += [Para(heading)] if rows is None else [Heading(3, heading), Table(METRIC_HEAD, rows)]
+    if scored:
+        cases = [_case(o) for o in wrong(scored)]
+        out += [Heading(2, "Abstention trade-off"), Para(TRADEOFF_TEXT),
+                Figure("tradeoff", "Abstention trade-off curve"),
+                Table(TRADEOFF_HEAD, _tradeoff_rows(tradeoff(scored))),
+                Heading(2, f"Wrong answers ({len(cases)})"),
+                Para("Every question the system got wrong, with what was expected beside what it gave. The first "
+                     "passage holding the answer is its rank among the retrieved passages (– : none).")]
+        for c in cases:
+            out += [Heading(3, f"{c['id']} ({c['lang']}, {c['type']}): {c['what']}"),
+                    Para(f"Question: {c['question']}"),
+                    Table(["", "expected", "ours"], [["answer", c["expected"], c["answer"]],
+                                                     ["citation", c["gold"], c["citations"]]]),
+                    Para(f"first passage holding the answer: {c['rank']} · abstention reason: {c['reason']} · "
+                         f"confidence: {c['confidence']}")]
+        if not cases:
+            out.append(Para("None."))
+        if unscored:
+            out += [Heading(2, f"Unscored questions ({len(unscored)})"), Para(UNSCORED_TEXT)]
+    else:
+        out.append(Heading(2, f"Answers ({len(unscored)})"))
+    for o in unscored:
+        out += [Heading(3, str(o.question.get("id", ""))), Table(["", ""], [[k, v] for k, v in _entry(o)])]
+    return out
+
+
+_CSS = CSS + """
+figure{display:inline-block;margin:1em 1em 1em 0}"""
+
+
+def _html(blocks: list, charts: dict[str, str]) -> str:
+    """One self-contained page: the charts inline."""
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             "<title>rag-history evaluation report</title>", f"<style>{_CSS}</style></head><body>",
-             "<h1>rag-history evaluation report</h1>", f"<p>{_x(' · '.join(about))}</p>",
-             "<h2>Headline</h2>", _table(["metric", "value"], [[k, _fmt(m[k])] for k in HEADLINE if k in m]),
-             f"<figure>{charts['headline']}</figure>",
-             "<h2>By language and question type</h2>",
-             "<p>Answer accuracy and hit@5 over answerable questions; abstention accuracy over unanswerable "
-             "ones. Question type is the set's <code>type</code> field, else what the answerer reads the "
-             "question as asking for, else “other”.</p>"]
-    for kind, gs in _group_rows(outcomes):
-        parts.append(f"<h3>By {_x(kind)}</h3>" + _table(GROUP_HEAD, [_group_cells(g) for g in gs]))
-    parts += [f"<figure>{charts['accuracy']}</figure>", "<h2>Abstention trade-off</h2>", f"<p>{_x(TRADEOFF_TEXT)}</p>",
-              f"<figure>{charts['tradeoff']}</figure>",
-              _table(TRADEOFF_HEAD, _tradeoff_rows(tradeoff(outcomes))),
-              f"<h2>Wrong answers ({len(cases)})</h2>",
-              "<p>Every question the system got wrong, with what was expected beside what it gave. "
-              "The first passage holding the answer is its rank among the retrieved passages (– : none).</p>"]
-    parts += [_html_case(c) for c in cases] or ["<p>None.</p>"]
+             "<title>rag-history evaluation report</title>", f"<style>{_CSS}</style></head><body>"]
+    for b in blocks:
+        if isinstance(b, Heading):
+            parts.append(f"<h{b.level}>{html_text(b.text)}</h{b.level}>")
+        elif isinstance(b, Para):
+            parts.append(f"<p><strong>{html_text(b.text)}</strong></p>" if b.strong else f"<p>{html_text(b.text)}</p>")
+        elif isinstance(b, Table):
+            parts.append(html_table(b.head, b.rows))
+        else:
+            parts.append(f"<figure>{charts[b.chart]}</figure>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 
 
-# --- Markdown ----------------------------------------------------------------------------------
-
-
-def _md(text) -> str:
-    """Safe in a Markdown table cell: no HTML, no pipes, one line."""
-    return re.sub(r"\s+", " ", html.escape(str(text), quote=False)).replace("|", "\\|").strip()
-
-
-def _md_table(head: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(map(_md, head)) + " |", "|" + " --- |" * len(head)]
-    lines += ["| " + " | ".join(map(_md, r)) + " |" for r in rows]
-    return "\n".join(lines)
-
-
-def _markdown(outcomes: list[Outcome], about: list[str], charts: dict[str, str]) -> str:
-    m = metrics(outcomes)
-    cases = [_case(o) for o in wrong(outcomes)]
-    parts = ["# rag-history evaluation report", _md(" · ".join(about)), "## Headline",
-             _md_table(["metric", "value"], [[k, _fmt(m[k])] for k in HEADLINE if k in m]),
-             f"![Headline metrics]({charts['headline']})", "## By language and question type",
-             "Answer accuracy and hit@5 over answerable questions; abstention accuracy over unanswerable ones. "
-             "Question type is the set's `type` field, else what the answerer reads the question as asking "
-             "for, else “other”."]
-    for kind, gs in _group_rows(outcomes):
-        parts += [f"### By {kind}", _md_table(GROUP_HEAD, [_group_cells(g) for g in gs])]
-    parts += [f"![Answer accuracy by group]({charts['accuracy']})", "## Abstention trade-off", _md(TRADEOFF_TEXT),
-              f"![Abstention trade-off curve]({charts['tradeoff']})",
-              _md_table(TRADEOFF_HEAD, _tradeoff_rows(tradeoff(outcomes))),
-              f"## Wrong answers ({len(cases)})",
-              "The first passage holding the answer is its rank among the retrieved passages (– : none)."]
-    for c in cases:
-        parts += [f"### {_md(c['id'])} ({_md(c['lang'])}, {_md(c['type'])}): {_md(c['what'])}",
-                  f"**Question:** {_md(c['question'])}",
-                  _md_table(["", "expected", "ours"], [["answer", c["expected"], c["answer"]],
-                                                       ["citation", c["gold"], c["citations"]]]),
-                  _md(f"first passage holding the answer: {c['rank']} · abstention reason: {c['reason']} · "
-                      f"confidence: {c['confidence']}")]
-    if not cases:
-        parts.append("None.")
+def _markdown(blocks: list, charts: dict[str, str]) -> str:
+    """Markdown; `charts` names each chart's SVG file beside the report."""
+    parts = []
+    for b in blocks:
+        if isinstance(b, Heading):
+            parts.append(f"{'#' * b.level} {md_text(b.text)}")
+        elif isinstance(b, Para):
+            parts.append(f"**{md_text(b.text)}**" if b.strong else md_text(b.text))
+        elif isinstance(b, Table):
+            parts.append(md_table(b.head, b.rows))
+        else:
+            parts.append(f"![{b.alt}]({charts[b.chart]})")
     return "\n\n".join(parts) + "\n"

@@ -49,6 +49,7 @@ class Query:
     vector: np.ndarray
     tokens: tuple[str, ...]  # BM25 tokens in the sources' terms (Turkish-stemmed)
     terms: tuple[TermMatch, ...]  # the question's content words mapped onto the sources' vocabulary
+    term_vector: np.ndarray  # the question by the term model (its second opinion on sentences)
 
     @property
     def text(self) -> str:
@@ -72,16 +73,16 @@ def rrf(rankings: list[tuple[np.ndarray, float]], size: int, k: int = RRF_K) -> 
 
 
 class Retriever:
-    def __init__(self, index: LoadedIndex, encoder):
+    def __init__(self, index: LoadedIndex, encoders):
         self.index = index
-        self.encoder = encoder
+        self.encoders = encoders
         self.chunks = index.chunks
         self.tokenizer = Tokenizer()
         self.bm25 = BM25Index([c.search_text for c in self.chunks], self.tokenizer)
         position = sentence_positions(index.sentences)
         self._sentences_of = [np.array([position[(c.source, j)] for j in c.sentences if (c.source, j) in position],
                                        dtype=np.int64) for c in self.chunks]
-        self.terms = TermMapper(index.vocabulary, index.vocab_vectors, encoder,
+        self.terms = TermMapper(index.vocabulary, index.vocab_vectors, encoders.terms,
                                 numbers_of(s.text for s in index.sentences))
         self._source_ids = {name: i for i, name in enumerate(dict.fromkeys(c.source for c in self.chunks))}
         self._source_of = np.array([self._source_ids[c.source] for c in self.chunks], dtype=np.int64)
@@ -102,15 +103,15 @@ class Retriever:
 
     def query(self, question: Question) -> Query:
         words = list(question.words)
-        # One encoder call for the question and its terms: the per-call overhead dominates.
-        vectors = self.encoder.encode([question.text, *words])
-        vector = vectors[0]
+        vector = self.encoders.dense.encode_queries([question.text])[0]
+        # One term-model call for the question and its words: the per-call overhead dominates.
+        vectors = self.encoders.terms.encode_queries([question.text, *words])
         terms = tuple(self.terms.match(words, question.language, vectors=vectors[1:]))
         tokens = tokenizer_for(question.language)(question.text)
         if question.language != "tr":
             # Search with the sources' own words for what the question names in another language.
             tokens += [t for m in terms if m.how != "exact" for w in m.words[:3] for t in self.tokenizer(w)]
-        return Query(question, vector, tuple(dict.fromkeys(tokens)), terms)
+        return Query(question, vector, tuple(dict.fromkeys(tokens)), terms, vectors[0])
 
     def search(self, query: Query, k: int = 5) -> list[Passage]:
         """The k best passages, of the text the question is limited to if it is."""

@@ -23,6 +23,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 
 from ..assistant import Assistant
 from ..errors import RagHistoryError
+from ..questionlog import QuestionLog
 from .app import build_blocks
 from .embed import FrameAncestors, frame_ancestors_policy, snippets
 from .limits import BodyLimit
@@ -38,6 +39,7 @@ class ServeOptions:
     root_path: str = ""  # URL prefix (or full public URL) when behind a reverse proxy
     frame_ancestors: str | None = None  # CSP frame-ancestors sources; None: embed.DEFAULT_FRAME_ANCESTORS
     concurrency: int = 4  # answers admitted at once per page (computed in turn on the event loop: app.py)
+    question_log: QuestionLog | None = None  # where the chat logs questions and votes; None: nothing is logged
 
 
 # Gradio's queue records every event for its /monitoring summary (not served here) and by
@@ -143,10 +145,18 @@ def public_url(local_url: str, root_path: str) -> str:
     return local_url + root_path.rstrip("/")
 
 
+def _logging(question_log: QuestionLog | None) -> str:
+    if question_log is None:
+        return "Questions are not logged (--question-log FILE logs them)."
+    return (f"Question log: {question_log.path} (each question, its answer and thumbs up/down, "
+            "with the time; no IP address, cookie or user agent)")
+
+
 def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, root_path: str = "",
-          frame_ancestors: str | None = None) -> int:
+          frame_ancestors: str | None = None, question_log: QuestionLog | None = None) -> int:
     """Serve until Ctrl+C; prints the URL, the API call and the embed snippets once listening."""
-    options = ServeOptions(host=host, port=port, root_path=root_path, frame_ancestors=frame_ancestors)
+    options = ServeOptions(host=host, port=port, root_path=root_path, frame_ancestors=frame_ancestors,
+                           question_log=question_log)
     app = create_app(assistant, options)
     # The model, index and libraries are ~580k objects that live as long as the process: exempt
     # them from the cyclic collector, whose full passes over them stalled every request ~0.24 s.
@@ -160,6 +170,7 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, root_
               f"Embed as an iframe:\n  {embed.iframe}\n"
               f"or as a floating \"Ask the article\" button:\n  {embed.script}\n"
               f"Sites allowed to frame it (CSP frame-ancestors): {frame_ancestors_policy(frame_ancestors)}\n"
+              f"{_logging(question_log)}\n"
               "Press Ctrl+C to stop.", flush=True)
         try:
             running.wait()
