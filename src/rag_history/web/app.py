@@ -18,11 +18,13 @@ instead of handing each to a worker thread. An answer is ~7 ms of single-threade
 holds the GIL anyway, so threads bought no parallelism, only GIL hand-offs with the loop (about
 a third of the server's CPU per request under 16 concurrent clients; benchmarks/FINDINGS.md,
 section 3). The queue's concurrency limit bounds how many answers are admitted at once, and so
-how long the loop can be busy before it serves other requests (4 × ~7 ms).
+how long the loop can be busy before it serves other requests (4 × ~7 ms). The one await is the
+question log's write (when logging): an fsync, which a worker thread waits for instead of the loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
@@ -88,8 +90,8 @@ class PageParts:
 def build_blocks(assistant: Assistant, compact: bool, concurrency: int, question_log=None) -> gr.Blocks:
     """The chat page (compact: the chat alone, for the embed view) with its events and the /ask API.
 
-    `question_log` (questionlog.QuestionLog, or None) records each answered question, and the
-    chat then shows thumbs up/down under each answer.
+    `question_log` (a questionlog.QuestionLog, or None) records each question the chat answers,
+    and the chat then shows thumbs up/down under each answer, which it records too.
     """
     course = Course.of(assistant.texts)
     en = LABELS["en"]
@@ -182,7 +184,7 @@ def _wire_questions(assistant: Assistant, course: Course, parts: ChatParts, ques
             answer = assistant.ask(question, history=_earlier(history), source=source or None, id=uuid.uuid4().hex)
         except QuestionError as exc:  # an empty question: say so in the interface language, keep what was typed
             return _notice_turn(exc.in_language(lang), lang), question
-        vote = votes.record(answer, source or None) if votes else ""
+        vote = await asyncio.to_thread(votes.record, answer, source or None) if votes else ""
         return {"id": answer.id, "asked": clean_question(answer.question).text, "vote": vote,
                 "html": question_html(answer.question) + answer_html(answer, course, votes=bool(vote)),
                 "text": answer_text(answer, course)}, ""
@@ -209,16 +211,21 @@ def _earlier(history) -> tuple[str, ...]:
     return tuple(h for h in history if isinstance(h, str))[-MAX_HISTORY:]
 
 
+# Signs the log entries this process hands out for voting (both pages: a turn given by one may be
+# shown again by the other, which shares its browser storage).
+_VOTE_KEY = secrets.token_bytes(32)
+
+
 class Votes:
     """Thumbs up/down on logged answers. A vote names its log entry with a signature made by this
     process, so that a page can vote only on the answers it was given, not on any entry id."""
 
     def __init__(self, question_log):
         self.log = question_log
-        self.key = secrets.token_bytes(32)
 
-    def _sign(self, entry: int) -> str:
-        return hmac.new(self.key, str(entry).encode(), hashlib.sha256).hexdigest()[:32]
+    @staticmethod
+    def _sign(entry: int) -> str:
+        return hmac.new(_VOTE_KEY, str(entry).encode(), hashlib.sha256).hexdigest()[:32]
 
     def record(self, answer: Answer, source: str | None) -> str:
         """Log the answer; the token its thumbs send back ("" when the log could not take it)."""

@@ -89,7 +89,8 @@ def create_app(assistant: Assistant, options: ServeOptions) -> FastAPI:
     # The embed mount comes first: the one at "/" would otherwise take its requests.
     for path, compact in (("/embed", True), ("/", False)):
         gr.mount_gradio_app(
-            app, build_blocks(assistant, compact=compact, concurrency=options.concurrency), path=path,
+            app, build_blocks(assistant, compact=compact, concurrency=options.concurrency,
+                              question_log=options.question_log), path=path,
             root_path=(root + path.rstrip("/")) or None, css_paths=[STATIC / "chat.css"],
             footer_links=[], ssr_mode=False, mcp_server=False,
         )
