@@ -26,7 +26,8 @@ def sentence(text: str, raw: str | None, source: str = "feneri.txt") -> AnswerSe
 
 
 def passage(text: str, source: str = "feneri.txt") -> Passage:
-    chunk = Chunk("p1", source, "Serinova Feneri: bir kıyı kasabası", "2. Yapım", 1, (0,), (0,), 0, len(text), text, 10)
+    chunk = Chunk("p1", source, "Serinova Feneri: bir kıyı kasabası", "2. Yapım", 1, (0,), (0,), 0, len(text),
+                  text, 10)
     return Passage(chunk, 1.0, 0.5, 0.5)
 
 

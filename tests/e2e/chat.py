@@ -45,5 +45,6 @@ def aria_labels(page) -> list[str]:
     """Every aria-label in the page and its frames."""
     labels = []
     for frame in page.frames:
-        labels += frame.evaluate("[...document.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'))")
+        labels += frame.evaluate("[...document.querySelectorAll('[aria-label]')]"
+                                 ".map(e => e.getAttribute('aria-label'))")
     return labels

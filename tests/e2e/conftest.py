@@ -48,7 +48,7 @@ def course_assistant(assistant, tmp_path_factory):
             shutil.copy(path.parent / name, sources / name)
     settings = Settings(source_dir=sources, index_dir=tmp_path_factory.mktemp("course-index"))
     with pytest.MonkeyPatch.context() as mp:
-        patch_encoder(mp, assistant.encoder)  # the model the session already loaded
+        patch_encoder(mp, assistant.encoders)  # the models the session already loaded
         return Assistant.load(settings, progress=False, log=lambda msg: None)
 
 

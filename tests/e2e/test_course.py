@@ -45,6 +45,10 @@ def test_answers_name_their_text_and_the_chat_can_be_limited(open_page, course_c
     expect(answer).to_have_class(re.compile("rh-abstained"))
     expect(answer.locator(".rh-text")).to_have_text(limited.text)
     assert article.short_title in limited.text  # the refusal names the text it was limited to
+    choose(page, "#rh-source", "Whole course")
+    page.locator("#rh-language").get_by_text("Türkçe").click()  # the chooser follows the interface language
+    expect(page.locator("#rh-source input")).to_have_value("Tüm ders")
+    expect(page.locator(".rh-header h1")).to_have_text("Ders metinlerine sorun")
 
 
 def test_references_view_is_per_text(open_page, course_chat_url, course_assistant, screenshot_dir):

@@ -20,6 +20,7 @@ from .labels import LABELS, known
 
 MIN_HIGHLIGHT = 40  # characters: a shorter overlap between a sentence and a passage is chance
 CLOSEST_SHOWN = 2  # passages under a refusal: the nearest ones, enough to rephrase from, not a wall
+VOTES = (("up", "helpful", "\U0001F44D"), ("down", "not_helpful", "\U0001F44E"))  # value, label, thumb
 
 
 @dataclass(frozen=True)
@@ -95,11 +96,12 @@ def answer_html(answer: Answer, course: Course, votes: bool = False) -> str:
             short = f'<p class="rh-short"><strong>{escape(answer.short.display)}</strong></p>'
         body = (short + _sentences_html(answer, course)
                 + _passages_html(answer.passages, answer.sentences, labels["sources"], labels, course))
-    actions = f'<button type="button" class="rh-copy" data-copied="{escape(labels["copied"])}">{escape(labels["copy"])}</button>'
+    actions = (f'<button type="button" class="rh-copy" data-copied="{escape(labels["copied"])}">'
+               f'{escape(labels["copy"])}</button>')
     if votes:
         actions += "".join(f'<button type="button" class="rh-vote" data-vote="{vote}" aria-pressed="false" '
                            f'aria-label="{escape(labels[name])}" title="{escape(labels[name])}">{icon}</button>'
-                           for vote, name, icon in (("up", "helpful", "\U0001F44D"), ("down", "not_helpful", "\U0001F44E")))
+                           for vote, name, icon in VOTES)
         actions += f'<span class="rh-thanks" hidden>{escape(labels["thanks"])}</span>'
     kind = " rh-abstained" if answer.abstained else ""
     return (f'<div class="rh-bubble rh-answer{kind}" lang="{lang}">{head}{body}'
@@ -195,7 +197,8 @@ def references_html(references: list[ReferenceUse], lang: str) -> str:
     labels = LABELS[known(lang)]
     items = []
     for r in references:
-        pages = f' <span class="rh-pages">{escape(labels["pages"])} {escape(", ".join(r.pages))}</span>' if r.pages else ""
+        pages = (f' <span class="rh-pages">{escape(labels["pages"])} {escape(", ".join(r.pages))}</span>'
+                 if r.pages else "")
         cited = "".join(
             f'<li><span class="rh-meta">{escape(s.section)}</span> {escape(s.text)}'
             f'{" " + escape(labels["following"]) if s.attribution == "following" else ""}</li>'
