@@ -20,7 +20,11 @@ from .labels import LABELS, known
 
 MIN_HIGHLIGHT = 40  # characters: a shorter overlap between a sentence and a passage is chance
 CLOSEST_SHOWN = 2  # passages under a refusal: the nearest ones, enough to rephrase from, not a wall
-VOTES = (("up", "helpful", "\U0001F44D"), ("down", "not_helpful", "\U0001F44E"))  # value, label, thumb
+VOTES = (("up", "helpful"), ("down", "not_helpful"))  # the value a thumb sends, and its label
+# A thumb drawn inline (Feather's thumbs-up, MIT): an emoji needs a font the reader may not have.
+THUMB = ('<svg viewBox="0 0 24 24" width="14" height="14" fill="none" stroke="currentColor" stroke-width="2" '
+         'stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M14 9V5a3 3 0 0 0-3-3l-4 '
+         '9v11h11.28a2 2 0 0 0 2-1.7l1.38-9a2 2 0 0 0-2-2.3zM7 22H4a2 2 0 0 1-2-2v-7a2 2 0 0 1 2-2h3"/></svg>')
 
 
 @dataclass(frozen=True)
@@ -100,8 +104,8 @@ def answer_html(answer: Answer, course: Course, votes: bool = False) -> str:
                f'{escape(labels["copy"])}</button>')
     if votes:
         actions += "".join(f'<button type="button" class="rh-vote" data-vote="{vote}" aria-pressed="false" '
-                           f'aria-label="{escape(labels[name])}" title="{escape(labels[name])}">{icon}</button>'
-                           for vote, name, icon in VOTES)
+                           f'aria-label="{escape(labels[name])}" title="{escape(labels[name])}">{THUMB}</button>'
+                           for vote, name in VOTES)
         actions += f'<span class="rh-thanks" hidden>{escape(labels["thanks"])}</span>'
     kind = " rh-abstained" if answer.abstained else ""
     return (f'<div class="rh-bubble rh-answer{kind}" lang="{lang}">{head}{body}'
