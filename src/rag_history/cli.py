@@ -159,6 +159,12 @@ def cmd_citations(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from .web.options import ServeOptions, check_address, parse_port
+
+    # Every option is checked before the model loads: a typo costs a second, not a model load.
+    options = ServeOptions(host=args.host, port=parse_port(args.port), root_path=args.root_path,
+                           frame_ancestors=args.frame_ancestors)
+    check_address(options.host, options.port)
     question_log = None
     if args.question_log:  # opened before the model loads: an unusable log fails at once
         from .questionlog import QuestionLog
@@ -167,8 +173,8 @@ def cmd_serve(args) -> int:
     with question_log or contextlib.nullcontext():
         from .web.server import serve
 
-        return serve(_load(args), host=args.host, port=args.port, root_path=args.root_path,
-                     frame_ancestors=args.frame_ancestors, question_log=question_log)
+        return serve(_load(args), host=options.host, port=options.port, root_path=options.root_path,
+                     frame_ancestors=options.frame_ancestors, question_log=question_log)
 
 
 def cmd_log(args) -> int:
@@ -228,9 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_citations)
 
     p = sub.add_parser("serve", parents=[common], help="start the web chat")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=7860)
-    p.add_argument("--root-path", default="", help="URL prefix when served behind a reverse proxy")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
+    # A string, checked by ServeOptions: a bad value gets one line, not argparse's usage text.
+    p.add_argument("--port", default="7860", help="port to listen on (default 7860; 0: any free port)")
+    p.add_argument("--root-path", default="", help="URL prefix when served behind a reverse proxy, "
+                   "or the full public URL (https://host/prefix)")
     p.add_argument("--frame-ancestors", default=None,
                    help="sites allowed to embed the chat in an iframe (CSP frame-ancestors; default: any)")
     p.add_argument("--question-log", metavar="FILE", default=None,

@@ -32,21 +32,13 @@ from .chunking import Chunk, ChunkSettings, chunk_document
 from .citations import Citation, attribute, strip_citations
 from .errors import IndexProblem
 from .source import SourceDocument, TextInfo, load_documents, source_files
+from .settings import IndexSettings
 from .termmap import vocabulary_of
 
 FORMAT = 5
 TERM_VECTORS = "term_sentence_vectors.npy"  # the sentences by the term model, when it is not the dense one
 CURRENT = "current"
 MANIFEST = "manifest.json"
-# Above this many passages exact search gives way to HNSW (benchmarks/RESULTS.md, `ann.py`
-# sweep on 100k passages): exact search costs ~0.17 ms per 1,000 passages per query (~3.5 ms at
-# the threshold, 17 ms at 100k), HNSW under 1 ms at any size here. efSearch is the candidate list
-# and the retriever asks for 100 neighbours (DENSE_CANDIDATES), so it must exceed 100 to matter:
-# 160 gives recall@10 0.997 and recall@100 0.986 against exact search at 0.46 ms.
-ANN_THRESHOLD = 20_000
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 160
 
 
 @dataclass(frozen=True)
@@ -83,6 +75,7 @@ class BuildSettings:
     model: str  # dense retrieval and sentence scoring
     term_model: str  # word mapping and second opinion; "none": the dense model does both
     chunking: ChunkSettings
+    index: IndexSettings = IndexSettings()
 
 
 def sentence_records(doc: SourceDocument) -> list[SentenceRecord]:
@@ -121,19 +114,19 @@ def _file_sha(path: Path) -> str:
 # --- FAISS -------------------------------------------------------------------------------------
 
 
-def make_faiss_index(vectors: np.ndarray, exact: bool | None = None):
-    """Inner-product index over normalized vectors: exact below ANN_THRESHOLD, HNSW above."""
+def make_faiss_index(vectors: np.ndarray, exact: bool | None = None, settings: IndexSettings = IndexSettings()):
+    """Inner-product index over normalized vectors: exact below settings.ann_threshold passages, HNSW above."""
     import faiss
 
     n, dim = vectors.shape
     if exact is None:
-        exact = n < ANN_THRESHOLD
+        exact = n < settings.ann_threshold
     if exact:
         index = faiss.IndexFlatIP(dim)
     else:
-        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
+        index = faiss.IndexHNSWFlat(dim, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = settings.hnsw_ef_construction
+        index.hnsw.efSearch = settings.hnsw_ef_search
     index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index
 
@@ -233,7 +226,7 @@ def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, enco
             _write_jsonl(work / "chunks.jsonl", (c.to_dict() for c in chunks))
             _write_jsonl(work / "sentences.jsonl", (s.to_dict() for s in sentences))
             np.save(work / "sentence_vectors.npy", sentence_vectors)
-            write_faiss_index(make_faiss_index(passage_vectors), work / "passages.faiss")
+            write_faiss_index(make_faiss_index(passage_vectors, settings=settings.index), work / "passages.faiss")
             manifest = {
                 "format": FORMAT,
                 "package_version": __version__,

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from rag_history.question import MAX_QUESTION_CHARS
-from rag_history.web.app import MAX_HISTORY
+from rag_history.web.limits import MAX_HISTORY_QUESTIONS as MAX_HISTORY
 from rag_history.web.labels import LABELS
 from rag_history.web.render import Course, answer_text
 

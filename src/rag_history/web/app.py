@@ -7,7 +7,9 @@ chat can be switched between one text and the whole course.
 
 The conversation lives in the browser, not in the server: the chat is a gr.HTML whose script
 (static/chat.js) appends each turn the server renders, keeps the turns in localStorage until
-Clear, and sends with each question only the last MAX_HISTORY earlier questions. The server
+Clear, and sends with each question only the last MAX_HISTORY earlier questions (limits.py:
+a follow-up of a follow-up still reaches the question that named its subject, and a request stays
+under 4 KB however long the conversation). The server
 keeps no session state, and a request never grows with the conversation (the old page sent the
 whole chat back with every question: its body passed 1 MB at turn 225, and every later question
 was refused). The script also gives answers a plain-text Copy and readable labels, which a
@@ -39,12 +41,10 @@ from ..assistant import Assistant
 from ..errors import QuestionError, RagHistoryError
 from ..question import MAX_QUESTION_CHARS, clean_question
 from .labels import EXAMPLES, LABELS, SCRIPT_LABELS, known
+from .limits import MAX_HISTORY_QUESTIONS as MAX_HISTORY
 from .render import Course, answer_html, answer_text, notice_html, question_html, references_html
 
 STATIC = Path(__file__).parent / "static"
-# Earlier questions sent with each question: a follow-up of a follow-up still reaches the question
-# that named its subject, and the request stays under 4 KB however long the conversation.
-MAX_HISTORY = 6
 
 # Runs in the browser on page load: `?lang=tr|en` wins, then the browser's own language; and the
 # text the page is limited to (`?source=`), checked by the server (_start).
