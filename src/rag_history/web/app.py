@@ -7,12 +7,10 @@ chat can be switched between one text and the whole course.
 
 The conversation lives in the browser, not in the server: the chat is a gr.HTML whose script
 (static/chat.js) appends each turn the server renders, keeps the turns in localStorage until
-Clear, and sends with each question only the last MAX_HISTORY earlier questions (limits.py:
-a follow-up of a follow-up still reaches the question that named its subject, and a request stays
-under 4 KB however long the conversation). The server
-keeps no session state, and a request never grows with the conversation (the old page sent the
-whole chat back with every question: its body passed 1 MB at turn 225, and every later question
-was refused). The script also gives answers a plain-text Copy and readable labels, which a
+Clear, and sends with each question only the last MAX_HISTORY earlier questions (limits.py),
+each as the answerer read it (at most 500 characters). The server keeps no session state, and a
+request stays under 4 KB however long the conversation (the old page sent the whole chat back
+with every question: its body passed 1 MB at turn 225, and every later question was refused). The script also gives answers a plain-text Copy and readable labels, which a
 gr.Chatbot cannot: it copies a message's HTML source and reads it out as its aria-label.
 
 The answer handlers are `async def` without awaits: Gradio runs them on the server's event loop
