@@ -23,7 +23,6 @@ import json
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -69,9 +68,10 @@ class Example:
     answerer: object
 
 
-def course_dir(tmp: Path) -> Path:
+def course_dir(cache: Path) -> Path:
     """The bundled article and the real readings, as one course."""
-    out = tmp / "course"
+    out = cache / "course"
+    shutil.rmtree(out, ignore_errors=True)
     out.mkdir()
     for p in list(ARTICLE.iterdir()) + [q for q in READINGS.iterdir() if q.suffix in (".txt", ".json")
                                          and not q.name.endswith(".refs.json")]:
@@ -80,15 +80,15 @@ def course_dir(tmp: Path) -> Path:
     return out
 
 
-def examples(tmp: Path) -> list[Example]:
+def examples(cache: Path) -> list[Example]:
     assistants = {}
     out = []
     for path, kind in SETS:
         if not path.exists() or path.name in LOCKED:
             continue
         if kind not in assistants:
-            sources = ARTICLE if kind == "article" else course_dir(tmp)
-            settings = Settings.from_env(source_dir=sources, index_dir=tmp / f"index-{kind}")
+            sources = ARTICLE if kind == "article" else course_dir(cache)
+            settings = Settings.from_env(source_dir=sources, index_dir=cache / f"index-{kind}")
             assistants[kind] = Assistant.load(settings, progress=True, log=lambda m: print(m, file=sys.stderr),
                                               model=blank_model())
         assistant = assistants[kind]
@@ -212,47 +212,54 @@ def choose_threshold(ex: list[Example], p_answerable: np.ndarray) -> tuple[float
     return best["threshold"], table
 
 
+def _plain(value):
+    """numpy numbers as JSON numbers."""
+    return value.item() if hasattr(value, "item") else str(value)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=MODEL_FILE)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cache", type=Path, default=ROOT / "index" / "calibrate",
+                        help="where the indexes of the question sets' sources are kept between runs")
     args = parser.parse_args(argv)
     started = time.time()
-    with tempfile.TemporaryDirectory() as tmp:
-        ex = examples(Path(tmp))
-        groups = [f"{e.set}:{e.row['id']}" for e in ex]
-        fold = folds(groups, args.folds, args.seed)
-        answerable = [e for e in ex if e.row.get("answerable", True)]
-        mask = np.array([e.row.get("answerable", True) for e in ex])
-        # 1. The sentence ranker: C by out-of-fold top-sentence accuracy on answerable questions.
-        scores = {}
-        for c in C_GRID:
-            probs = sentence_oof(ex, fold, c)
-            scores[c] = float(top_correct(answerable, [p for p, m in zip(probs, mask) if m]).mean())
-        c_sentence = max(scores, key=scores.get)
-        probs = sentence_oof(ex, fold, c_sentence)
-        # 2. Answerability on out-of-fold sentence probabilities (stacked), C by log loss.
-        xa = answerable_features(ex, probs)
-        ya = mask.astype(np.int64)
-        losses = {}
-        for c in C_GRID:
-            pa = np.clip(answerable_oof(xa, ya, fold, c), 1e-6, 1 - 1e-6)
-            losses[c] = float(-np.mean(ya * np.log(pa) + (1 - ya) * np.log(1 - pa)))
-        c_answerable = min(losses, key=losses.get)
-        p_answerable = answerable_oof(xa, ya, fold, c_answerable)
-        threshold, table = choose_threshold(ex, p_answerable)
-        # 3. The neighbour share: the most accurate with a median answer of at most 2 sentences.
-        by_extend = {x: figures(ex, probs, p_answerable, threshold, x) for x in EXTEND_GRID}
-        ok = {x: f for x, f in by_extend.items() if (f["median_sentences"] or 0) <= 2}
-        extend = max(ok, key=lambda x: (sum(v for k, v in ok[x].items() if k.startswith("answer_accuracy")), x))
-        per_set = {name: figures([e for e in ex if e.set == name], [p for e, p in zip(ex, probs) if e.set == name],
-                                 p_answerable[[e.set == name for e in ex]], threshold, extend)
-                   for name in dict.fromkeys(e.set for e in ex)}
-        # 4. The final models, on everything.
-        sentence = replace(fit(np.vstack([e.features for e in ex]), np.concatenate([e.labels for e in ex]), c_sentence),
-                           features=SENTENCE_FEATURES)
-        answerable_model = replace(fit(xa, ya, c_answerable), features=ANSWERABLE_FEATURES)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    ex = examples(args.cache)
+    groups = [f"{e.set}:{e.row['id']}" for e in ex]
+    fold = folds(groups, args.folds, args.seed)
+    answerable = [e for e in ex if e.row.get("answerable", True)]
+    mask = np.array([e.row.get("answerable", True) for e in ex])
+    # 1. The sentence ranker: C by out-of-fold top-sentence accuracy on answerable questions.
+    scores = {}
+    for c in C_GRID:
+        probs = sentence_oof(ex, fold, c)
+        scores[c] = float(top_correct(answerable, [p for p, m in zip(probs, mask) if m]).mean())
+    c_sentence = max(scores, key=scores.get)
+    probs = sentence_oof(ex, fold, c_sentence)
+    # 2. Answerability on out-of-fold sentence probabilities (stacked), C by log loss.
+    xa = answerable_features(ex, probs)
+    ya = mask.astype(np.int64)
+    losses = {}
+    for c in C_GRID:
+        pa = np.clip(answerable_oof(xa, ya, fold, c), 1e-6, 1 - 1e-6)
+        losses[c] = float(-np.mean(ya * np.log(pa) + (1 - ya) * np.log(1 - pa)))
+    c_answerable = min(losses, key=losses.get)
+    p_answerable = answerable_oof(xa, ya, fold, c_answerable)
+    threshold, table = choose_threshold(ex, p_answerable)
+    # 3. The neighbour share: the most accurate with a median answer of at most 2 sentences.
+    by_extend = {x: figures(ex, probs, p_answerable, threshold, x) for x in EXTEND_GRID}
+    ok = {x: f for x, f in by_extend.items() if (f["median_sentences"] or 0) <= 2}
+    extend = max(ok, key=lambda x: (sum(v for k, v in ok[x].items() if k.startswith("answer_accuracy")), x))
+    per_set = {name: figures([e for e in ex if e.set == name], [p for e, p in zip(ex, probs) if e.set == name],
+                             p_answerable[[e.set == name for e in ex]], threshold, extend)
+               for name in dict.fromkeys(e.set for e in ex)}
+    # 4. The final models, on everything.
+    sentence = replace(fit(np.vstack([e.features for e in ex]), np.concatenate([e.labels for e in ex]), c_sentence),
+                       features=SENTENCE_FEATURES)
+    answerable_model = replace(fit(xa, ya, c_answerable), features=ANSWERABLE_FEATURES)
     about = {
         "fitted": time.strftime("%Y-%m-%d"), "seconds": round(time.time() - started),
         "sets": {name: sum(e.set == name for e in ex) for name in dict.fromkeys(e.set for e in ex)},
@@ -264,8 +271,9 @@ def main(argv=None) -> int:
     }
     model = AnswerModel(sentence, answerable_model, float(threshold), float(extend), about)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(model.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps(about["cross_validated"], indent=1))
+    args.out.write_text(json.dumps(model.to_dict(), ensure_ascii=False, indent=1, default=_plain) + "\n",
+                        encoding="utf-8")
+    print(json.dumps(about["cross_validated"], indent=1, default=_plain))
     print(f"threshold {threshold}, extend {extend}, sentence C {c_sentence}, answerable C {c_answerable}; "
           f"wrote {args.out}")
     return 0

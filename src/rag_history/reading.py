@@ -13,7 +13,7 @@ from typing import Sequence
 from . import conversation
 from .language import detect_language
 from .lexical import ENGLISH_STOPWORDS, TURKISH_STOPWORDS, english_lower, fold, split_words, turkish_lower
-from .question import Question, clean_question
+from .question import MAX_HISTORY_QUESTIONS, Question, clean_question
 from .spelling import SpellingRestorer
 
 # What a question asks for, in Turkish and English, and how a sentence offers it.
@@ -194,7 +194,8 @@ class QuestionReader:
         previous = None
         # Each earlier question is read in the light of those before it; a preamble before the
         # asking sentence ("Mustafa Kemal wrote to Lenin. What did he ask for?") is one more.
-        for earlier in [clean_question(h).text for h in history] + ([preamble] if preamble else []):
+        recent = list(history)[-MAX_HISTORY_QUESTIONS:]
+        for earlier in [clean_question(h).text for h in recent] + ([preamble] if preamble else []):
             previous = self._continued(self._parse(self._restored(earlier)), previous)
         question = self._continued(self._parse(self._restored(asking)), previous)
         return _replace(question, typed=clean.text, source=source, history=tuple(history), omitted=clean.omitted,

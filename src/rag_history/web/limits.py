@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import json
 
-from ..question import MAX_INPUT_BYTES
+from ..question import MAX_HISTORY_QUESTIONS, MAX_INPUT_BYTES
 
 MAX_REQUEST_BYTES = 1_000_000
-# The history a question carries: the earlier questions of the conversation (and the answers
-# between them) that the chat keeps showing. Six is what the chat page sends; older messages are
+# The history a question carries is the conversation the reader reads it in (question.py's
+# MAX_HISTORY_QUESTIONS earlier questions, and the answers between them); older messages are
 # dropped before Gradio sees them (Gradio copies every input into the session's state).
-MAX_HISTORY_QUESTIONS = 6
 # One chat message, as JSON: a question's HTML is at most ~3,000 characters (500 characters, each
 # escaped to at most 6); the longest answer the chat renders over the 135 questions of
 # eval/questions.jsonl and eval/heldout.jsonl is 4,971 characters of HTML (5 passages). A message
