@@ -29,8 +29,7 @@ REQUESTS, CLIENTS, DISTINCT = 1000, 32, 40
 
 def ask(url: str, question: str) -> dict:
     """One question through the /ask API over plain HTTP: submit, then read the event stream."""
-    submit = urllib.request.Request(url + "/gradio_api/call/ask",
-                                    data=json.dumps({"data": [question, None, None]}).encode(),
+    submit = urllib.request.Request(url + "/gradio_api/call/ask", data=json.dumps({"data": [question]}).encode(),
                                     headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(submit, timeout=TIMEOUT) as r:
         event_id = json.load(r)["event_id"]
@@ -100,13 +99,12 @@ def test_slow_and_vanished_clients_do_not_stall_others(fast_url):
     try:
         # Clients that submit a question and leave without reading the answer.
         for _ in range(8):
-            submit = urllib.request.Request(fast_url + "/gradio_api/call/ask",
-                                            data=json.dumps({"data": [question, None, None]}).encode(),
+            submit = urllib.request.Request(fast_url + "/gradio_api/call/ask", data=json.dumps({"data": [question]}).encode(),
                                             headers={"Content-Type": "application/json"})
             urllib.request.urlopen(submit, timeout=TIMEOUT).close()
         # A client that starts reading an answer stream and drops the connection midway.
         event_id = json.load(urllib.request.urlopen(urllib.request.Request(
-            fast_url + "/gradio_api/call/ask", data=json.dumps({"data": [question, None, None]}).encode(),
+            fast_url + "/gradio_api/call/ask", data=json.dumps({"data": [question]}).encode(),
             headers={"Content-Type": "application/json"}), timeout=TIMEOUT))["event_id"]
         urllib.request.urlopen(f"{fast_url}/gradio_api/call/ask/{event_id}", timeout=TIMEOUT).close()
         with ThreadPoolExecutor(4) as pool:

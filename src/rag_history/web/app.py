@@ -7,11 +7,12 @@ chat can be switched between one text and the whole course.
 
 The conversation lives in the browser, not in the server: the chat is a gr.HTML whose script
 (static/chat.js) appends each turn the server renders, keeps the turns in localStorage until
-Clear, and sends with each question only the last MAX_HISTORY earlier questions (limits.py),
+Clear, and sends with each question only the last MAX_HISTORY_QUESTIONS earlier questions,
 each as the answerer read it (at most 500 characters). The server keeps no session state, and a
 request stays under 4 KB however long the conversation (the old page sent the whole chat back
-with every question: its body passed 1 MB at turn 225, and every later question was refused). The script also gives answers a plain-text Copy and readable labels, which a
-gr.Chatbot cannot: it copies a message's HTML source and reads it out as its aria-label.
+with every question: its body passed 1 MB at turn 225, and every later question was refused).
+The script also gives answers a plain-text Copy and readable labels, which a gr.Chatbot cannot:
+it copies a message's HTML source and reads it out as its aria-label.
 
 The answer handlers are `async def` without awaits: Gradio runs them on the server's event loop
 instead of handing each to a worker thread. An answer is ~7 ms of single-threaded Python that
@@ -37,9 +38,9 @@ import gradio as gr
 from ..answer import Answer
 from ..assistant import Assistant
 from ..errors import QuestionError, RagHistoryError
-from ..question import MAX_QUESTION_CHARS, clean_question
+from ..question import MAX_HISTORY_QUESTIONS, MAX_QUESTION_CHARS, clean_question
 from .labels import EXAMPLES, LABELS, SCRIPT_LABELS, known
-from .limits import MAX_HISTORY_QUESTIONS as MAX_HISTORY
+from .limits import earlier_questions
 from .render import Course, answer_html, answer_text, notice_html, question_html, references_html
 
 STATIC = Path(__file__).parent / "static"
@@ -160,7 +161,8 @@ def _chat(course: Course, labels: dict[str, str], compact: bool, language: gr.Ra
         clear = gr.Button(labels["clear"], variant="secondary", size="sm", elem_id="rh-clear", scale=0,
                           min_width=64)
     chat = gr.HTML(None, html_template=CHAT_TEMPLATE, js_on_load=(STATIC / "chat.js").read_text(encoding="utf-8"),
-                   labels=_script_labels(labels), max_history=MAX_HISTORY, max_chars=MAX_QUESTION_CHARS,
+                   labels=_script_labels(labels), max_history=MAX_HISTORY_QUESTIONS,
+                   max_chars=MAX_QUESTION_CHARS,
                    elem_id="rh-chat", apply_default_css=False, scale=1 if compact else None)
     history = gr.JSON(visible=False)
     with gr.Row(equal_height=False, elem_classes=["rh-ask"]):
@@ -201,12 +203,10 @@ def _notice_turn(message: str, lang: str) -> dict:
 
 
 def _earlier(history) -> tuple[str, ...]:
-    """The earlier questions a page or an API caller sent: strings only, the last MAX_HISTORY."""
-    if isinstance(history, str):
-        history = [history]
+    """The earlier questions a page or an API caller sent (checked by guard.py), within the limits."""
     if not isinstance(history, (list, tuple)):
         return ()
-    return tuple(h for h in history if isinstance(h, str))[-MAX_HISTORY:]
+    return tuple(earlier_questions([h for h in history if isinstance(h, str)]))
 
 
 # Signs the log entries this process hands out for voting (both pages: a turn given by one may be
@@ -248,7 +248,7 @@ class Votes:
 
 def _wire_language(blocks: gr.Blocks, assistant: Assistant, course: Course, parts: ChatParts,
                    page: PageParts | None) -> None:
-    def relabel(lang: str, text: str | None = None):
+    def relabel(lang: str):
         labels = LABELS[known(lang)]
         updates = [gr.update(label=labels["language"]),
                    gr.update(label=labels["source"], choices=_source_choices(course, labels)),
@@ -258,19 +258,20 @@ def _wire_language(blocks: gr.Blocks, assistant: Assistant, course: Course, part
                    gr.update(label=labels["examples"])]
         if page:
             updates += [_header(labels, course), gr.update(label=labels["chat"]),
-                        gr.update(label=labels["references"]), gr.update(label=labels["references_text"]),
-                        references_html(assistant.references(text), lang)]
+                        gr.update(label=labels["references"]), gr.update(label=labels["references_text"])]
         return updates
 
     outputs = [parts.language, parts.source, parts.chat, parts.question, parts.send, parts.clear, parts.examples]
-    inputs = [parts.language]
     if page:
-        outputs += [page.header, page.chat_tab, page.references_tab, page.chooser, page.references]
-        inputs += [page.chooser]
-        page.chooser.change(lambda lang, text: references_html(assistant.references(text), lang),
-                            inputs=[parts.language, page.chooser], outputs=page.references,
-                            api_visibility="private", queue=False)
-    parts.language.change(relabel, inputs=inputs, outputs=outputs, api_visibility="private", queue=False)
+        outputs += [page.header, page.chat_tab, page.references_tab, page.chooser]
+    relabelled = parts.language.change(relabel, inputs=parts.language, outputs=outputs, api_visibility="private",
+                                       queue=False)
+    if page:  # the References view of the chosen text, in the interface language
+        view = dict(fn=lambda lang, text: references_html(assistant.references(text), lang),
+                    inputs=[parts.language, page.chooser], outputs=page.references, api_visibility="private",
+                    queue=False)
+        relabelled.then(**view)
+        page.chooser.change(**view)
 
     def start(lang: str, source: str):
         """The detected language, and the text the page asked for if it is one of the course's."""
