@@ -127,6 +127,11 @@ class Examination:
     probabilities: np.ndarray  # that each candidate answers
     answerable_features: np.ndarray  # ANSWERABLE_FEATURES of the question
 
+    @property
+    def best(self) -> int:
+        """The position of the best-scored candidate."""
+        return self.candidates.positions[int(np.argmax(self.probabilities))]
+
 
 class Answerer:
     """Chooses the answer sentences, or refuses; configured once per index and fitted model."""
@@ -200,7 +205,8 @@ class Answerer:
         shown = " ".join(a.display(query.language) for a in sentences)
         return Answer(query.question.typed, query.language, shown, False, sentences, passages,
                       confidence=decision.probability, reason=decision.explanation, about=query.question.about,
-                      short=short_answer(query.question, [a.text for a in sentences], [a.start for a in sentences]))
+                      short=short_answer(query.question, [a.text for a in sentences], [a.start for a in sentences],
+                                         first=positions.index(seen.best)))
 
     def window(self, seen: Examination, extend: float | None = None) -> tuple[int, ...]:
         """The best sentence, with each neighbour in its paragraph that the model scores at least
@@ -208,7 +214,7 @@ class Answerer:
         after it), in order."""
         extend = self.model.extend if extend is None else extend
         probability = dict(zip(seen.candidates.positions, seen.probabilities.tolist()))
-        top = max(probability, key=probability.get)
+        top = seen.best
         chosen = [top]
         for step in (-1, 1):
             q = top + step

@@ -47,14 +47,16 @@ class ShortAnswer:
                 "start": self.file_start, "end": self.file_end}
 
 
-def short_answer(question: Question, sentences: list[str], file_starts: list[int]) -> ShortAnswer | None:
+def short_answer(question: Question, sentences: list[str], file_starts: list[int], first: int = 0) -> ShortAnswer | None:
     """The span of the answer sentences that answers the question, or None (a why/how question,
-    or nothing of the asked kind that the question does not already give)."""
+    or nothing of the asked kind that the question does not already give). The sentence at
+    `first` (the best-scored one) is looked in first, then the others in order."""
     kind = next((k for k in ("date", "number", "person", "place", "name") if k in question.asks_for), None)
     if kind is None:
         return None
     given = {_key(m.group(0)) for m in _finder(kind).finditer(question.text)} | {_key(w) for w in question.words}
-    for i, text in enumerate(sentences):
+    for i in [first] + [j for j in range(len(sentences)) if j != first]:
+        text = sentences[i]
         plain = _REFERENCE.sub(lambda m: " " * len(m.group(0)), text)  # a reference's year is no answer
         for m in _finder(kind).finditer(plain):
             span = m.group(0).strip(" ,.;:")

@@ -57,7 +57,8 @@ def test_article_text_is_escaped(assistant):
     answer.passages = [replace(p, chunk=replace(p.chunk, text=bad + p.chunk.text)) for p in answer.passages]
     html = answer_html(answer, Course.of(assistant.texts))
     assert "<img" not in html
-    assert html.count("&lt;img src=x onerror=alert(1)&gt;") >= 1 + len(answer.passages)
+    # Every sentence and passage shows it, escaped (a highlight may split it, never unescape it).
+    assert html.count("&lt;img") >= 1 + len(answer.passages)
 
 
 def test_root_path_behind_a_proxy(assistant):

@@ -44,7 +44,7 @@ class Snippets:
 def snippets(base_url: str) -> Snippets:
     base = base_url.rstrip("/")
     return Snippets(
-        iframe=(f'<iframe src="{base}/embed/?lang=tr" title="Ask the article" loading="lazy" '
+        iframe=(f'<iframe src="{base}/embed/?lang=tr" title="Ask the article" loading="lazy" allow="clipboard-write" '
                 f'style="width:100%;max-width:480px;height:640px;border:1px solid #ccc;border-radius:8px"></iframe>'),
         script=f'<script src="{base}/widget.js" data-lang="tr" data-theme="light" defer></script>',
     )
