@@ -45,6 +45,7 @@ ARTICLE = ROOT / "source_texts"
 READINGS = ROOT / "tests" / "data" / "readings"
 SETS = [
     (ROOT / "eval" / "blind" / "train.jsonl", "article"),
+    (ROOT / "eval" / "blind" / "entities.jsonl", "article"),
     (ROOT / "eval" / "questions.jsonl", "article"),
     (ROOT / "eval" / "heldout.jsonl", "article"),
     (ROOT.parent / "shared" / "eval" / "dev_qa.jsonl", "article"),

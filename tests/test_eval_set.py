@@ -129,7 +129,8 @@ def test_the_locked_sets_are_the_ones_whose_hashes_were_recorded():
         assert f"{digest}  eval/blind/{name}" in (EVAL / "README.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", ["train.jsonl", "test.jsonl", "conversation.jsonl", "conversation-test.jsonl"])
+@pytest.mark.parametrize("name", ["train.jsonl", "test.jsonl", "conversation.jsonl", "conversation-test.jsonl",
+                                  "entities.jsonl"])
 def test_blind_sets_are_well_formed_and_true_to_the_article(name, article_text):
     rows = [json.loads(line) for line in (BLIND / name).read_text(encoding="utf-8").split("\n") if line.strip()]
     text = norm(article_text)
