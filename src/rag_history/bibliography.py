@@ -29,7 +29,7 @@ _HEADING = re.compile(
 _AFTER = re.compile(r"^[ \t\f]*(?:notes|endnotes|footnotes|appendix|appendices|ekler?|dipnotlar|sonnotlar)[ \t]*:?[ \t\r]*$",
                     re.IGNORECASE | re.MULTILINE)
 _CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ŽḀ-Ỹ"
-_ENTRY_START = re.compile(rf"^(?:[—–-]{{2,}}|_{{2,}}|[{_CAPITAL}]|(?:al|el|de|van|von|da|di|du|ibn|d['’])[-\s'’]?[{_CAPITAL}]|"
+_ENTRY_START = re.compile(rf"^(?:[—–-]{{2,}}|_{{2,}}|[{_CAPITAL}]|(?:(?:al|el|de|der|den|van|von|da|di|du|la|le|ibn|d['’])[-\s'’]?)+[{_CAPITAL}]|"
                           rf"[ʿʾ‘]|\[\d+\]|\d{{1,3}}\.\s)")
 _ENTRY_END = re.compile(r"(?:[.)\]”\"]|\d|/\S*)$")
 _REPEATED = re.compile(r"^(?:[—–-]{2,}|_{2,})\s*[.,]?\s*")
@@ -37,9 +37,10 @@ _APA_YEAR = re.compile(rf"\((?P<year>{_YEAR}[a-z]?|{_NO_DATE})(?:,[^)]*)?\)")
 _CHICAGO_YEAR = re.compile(rf"(?:^|(?<=[.,])\s)(?P<year>{_YEAR}[a-z]?|{_NO_DATE})[.,](?=\s|$)")
 _ANY_YEAR = re.compile(rf"(?<!\d)(?P<year>{_YEAR}[a-z]?)(?!\d)")
 _ROLE = re.compile(r"[,\s]*\(?\b(?:eds?|haz|çev|trans|comp|der|ed)\.?\)?\.?\s*$", re.IGNORECASE)
-_NAME_SPLIT = re.compile(r",\s*|\s+&\s+|\s*&\s*|\s+and\s+|\s+ve\s+|;\s*")
+_PERSONS = re.compile(r"\s*&\s*|,?\s+and\s+|,?\s+ve\s+|;\s*")
+_ET_AL = ("et al", "vd", "v.d", "ve diğerleri")
 _INITIALS = re.compile(rf"(?:(?:al|el)-)?(?:[{_CAPITAL}][a-z]?\.\s?-?|b\.\s?|bt\.\s?)+")
-PARTICLES = frozenset("van von der den de del della di da du des la le ter ten al el b bin ibn bint y dos das do zu "
+PARTICLES = frozenset("van vande vanden von der den de del della di da du des la le ter ten op al el b bin ibn bint y dos das do zu "
                       "d l".split())
 
 
@@ -143,11 +144,18 @@ def _names_part(text: str) -> str:
 
 
 def _title(after: str) -> str:
+    if after.startswith(","):  # "Yüceer, Saime (1997), Title, Place: Publisher."
+        return after.strip(" ,").split(",")[0].strip()
     after = after.lstrip(" .,:)")
     quoted = re.match(r"[“\"‘'](.+?)[”\"’']", after)
     if quoted:
         return quoted.group(1).rstrip(" .,")
     return re.split(r"\.\s|\s\(|\.$", after, maxsplit=1)[0].strip(" .,")
+
+
+def is_particle(word: str) -> bool:
+    """"van", "de", "al", "b." (ibn), "d'": a word of a name that is not its surname."""
+    return word.casefold().rstrip(".'’") in PARTICLES
 
 
 def _is_initials(token: str) -> bool:
@@ -156,17 +164,21 @@ def _is_initials(token: str) -> bool:
 
 def surnames(names: str) -> tuple[str, ...]:
     """The surnames of an entry's author part: "Abdelazim, H., Tharwat, M., & Mohamed, A." (APA),
-    "Aspenskog, Robert, Mathias Johansson, and Pelle Snickars" (Chicago), "al-Kulaynī, M. b. Y."."""
+    "Aspenskog, Robert, Mathias Johansson, and Pelle Snickars" (Chicago: the first author
+    inverted), "Kocabaşoğlu, Uygur ve Berber, Metin" (every author inverted)."""
     part = _ROLE.sub("", names.strip(" .,"))
-    tokens = [t.strip(" .&") for t in _NAME_SPLIT.split(part) if t.strip(" .&")]
-    tokens = [t for t in tokens if t.casefold() not in ("et al", "et al.", "vd", "v.d")]
-    if not tokens:
-        return ()
-    if len(tokens) >= 2 and _is_initials(tokens[1] + "."):
-        return tuple(t for t in tokens if not _is_initials(t + "."))
-    # Chicago: the first author inverted ("Arnheim, Rudolf"), the others in natural order.
-    rest = [_surname_of(t) for t in tokens[2:]]
-    return (tokens[0], *rest)
+    out: list[str] = []
+    for chunk in _PERSONS.split(part):
+        parts = [p.strip() for p in chunk.split(",") if p.strip(" .") and p.strip(" .").casefold() not in _ET_AL]
+        if not parts:
+            continue
+        if any(_is_initials(p) for p in parts[1:]):  # "Surname, I., Surname, I."
+            out += [p for p in parts if not _is_initials(p)]
+        elif len(parts) == 1:
+            out.append(parts[0] if not out else _surname_of(parts[0]))
+        else:  # "Surname, Given", then names in natural order
+            out += [parts[0]] + [_surname_of(p) for p in parts[2:]]
+    return tuple(p.strip(" .") for p in out)
 
 
 def _surname_of(name: str) -> str:

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, replace
 
 from . import bibliography
-from .bibliography import BibEntry
+from .bibliography import BibEntry, is_particle
 from .notes import Note, find_notes, note_works
 from .source import Paragraph, SourceDocument
 
@@ -52,8 +52,6 @@ _ET_AL = re.compile(
 _SAME_AUTHOR = re.compile(r"(?:idem|eadem|aynı\s+yazar)\.?", re.IGNORECASE)
 _SAME_WORK = re.compile(r"(?:ibid(?:em)?|a\.\s?g\.\s?e|age|aynı\s+eser)\.?", re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\band\b|\bve\b)\s*")
-PARTICLES = frozenset("van von der den de del della di da du des la le ter ten al el bin ibn b. bt. bint y dos das do zu "
-                      "d' l'".split())
 _INITIALS = re.compile(r"(?:[A-ZÀ-ÞĀ-Ž][a-z]?\.-?)+")
 # Words that stand before a year in prose, not authors: "(December 1936)", "(Fiscal Year 1955)".
 _NOT_AUTHORS = frozenset(
@@ -166,11 +164,11 @@ def is_name(name: str, comma_form: bool = True) -> bool:
     if not 1 <= len(words) <= 7:
         return False
     last = words[-1]
-    if last.casefold() in PARTICLES or _INITIALS.fullmatch(last) or not _is_name_word(last):
+    if is_particle(last) or _INITIALS.fullmatch(last) or not _is_name_word(last):
         return False
     if not comma_form and (last.casefold().rstrip(".") in _NOT_AUTHORS or last.rstrip(".") in _ERAS):
         return False  # "(December 1936)"; "(May, 2009)" is a reference
-    return all(w.casefold() in PARTICLES or _INITIALS.fullmatch(w) or _is_name_word(w) for w in words[:-1])
+    return all(is_particle(w) or _INITIALS.fullmatch(w) or _is_name_word(w) for w in words[:-1])
 
 
 def _authors(head: str, comma_form: bool) -> tuple[tuple[str, ...], bool] | None:
@@ -243,10 +241,10 @@ def _name_before(text: str, at: int) -> tuple[int, tuple[str, ...], bool] | None
         if word.endswith(",") and current:
             authors.insert(0, current)
             current = []
-        if bare.casefold() in _CLAUSE_WORDS or not (bare.casefold() in PARTICLES or _INITIALS.fullmatch(bare)
+        if bare.casefold() in _CLAUSE_WORDS or not (is_particle(bare) or _INITIALS.fullmatch(bare)
                                                      or _is_name_word(bare)):
             break
-        if not current and not authors and (bare.casefold() in PARTICLES or _INITIALS.fullmatch(bare)):
+        if not current and not authors and (is_particle(bare) or _INITIALS.fullmatch(bare)):
             return None  # the word before the year must be a surname
         current.insert(0, bare)
         start = pos
