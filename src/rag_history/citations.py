@@ -23,12 +23,13 @@ legal citations.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 
 from . import bibliography
 from .bibliography import BibEntry, is_particle
-from .notes import Note, find_notes, note_works
+from .notes import BRACKET_MARK, Note, find_notes, note_works
 from .source import Paragraph, SourceDocument
 
 # A year a cited work can carry: 1400-2099, a range ("1944–56"), a suffix ("1998a"), or none.
@@ -118,9 +119,6 @@ class Reference:
     end: int
     works: tuple[Citation, ...]
     kind: str = "parenthetical"  # "parenthetical", "narrative" or "note"
-
-    def shifted(self, by: int) -> "Reference":
-        return replace(self, start=self.start + by, end=self.end + by)
 
     def to_record(self) -> dict:
         return {"raw": self.raw, "start": self.start, "end": self.end, "kind": self.kind,
@@ -305,7 +303,7 @@ def strip_citations(text: str) -> str:
         works = _parse_group(text[start + 1:end - 1], None)
         if works is not None:
             cut.append((start, end))
-    for m in _BRACKET_MARK.finditer(text):
+    for m in BRACKET_MARK.finditer(text):
         cut.append((m.start(), m.end()))
     for start, end in sorted(cut, reverse=True):
         text = text[:start] + " " + text[end:]
@@ -313,9 +311,6 @@ def strip_citations(text: str) -> str:
 
 
 # --- footnotes and the reference list ----------------------------------------------------------
-
-_BRACKET_MARK = re.compile(r"\[(\d{1,3}(?::\d{1,3})?)\]")
-
 
 @dataclass(frozen=True)
 class Apparatus:
@@ -353,11 +348,15 @@ class Attribution:
 
     @property
     def citation(self) -> Citation | None:
-        """The one reference of today's answer record: the first work of the last own reference,
-        else of the next one."""
-        if self.how == "own":
-            return self.references[-1].works[0] if self.references[-1].works else None
-        return self.cited[0] if self.cited else None
+        return shown_citation(self.references, self.cited, self.how)
+
+
+def shown_citation(references: tuple[Reference, ...], cited: tuple[Citation, ...], how: str) -> Citation | None:
+    """The one reference shown where a sentence shows one: the first work of its last own
+    reference, else of the next reference in its paragraph."""
+    if how == "own" and references and references[-1].works:
+        return references[-1].works[0]
+    return cited[0] if cited else None
 
 
 def _sentence_offset(p: Paragraph, file_at: int) -> int:
@@ -368,30 +367,29 @@ def _sentence_offset(p: Paragraph, file_at: int) -> int:
     return -1
 
 
-def _inside(at: int, spans) -> bool:
-    return any(a <= at < b for a, b in spans)
-
-
 def document_references(doc: SourceDocument, app: Apparatus) -> list[tuple[Reference, ...]]:
     """The references standing in each sentence of a document (offsets in the sentence), in order,
     each work linked to its entry in the reference list."""
-    note_refs = _note_references(app, doc)
+    marks = sorted(_note_references(app, doc), key=lambda m: m[0])
+    mark_starts = [m[0] for m in marks]
+    outside = sorted(app.outside)
     previous: Citation | None = None
     out: list[list[Reference]] = []
     for s in doc.sentences:
         found: list[Reference] = []
         out.append(found)
-        if _inside(s.start, app.outside):
+        k = bisect.bisect_right(outside, (s.start, float("inf"))) - 1
+        if k >= 0 and outside[k][0] <= s.start < outside[k][1]:
             continue  # a note or an entry of the reference list cites nothing itself
         p = doc.paragraphs[s.paragraph]
         found += find_references(s.text, previous, app.entries)
         at = _sentence_offset(p, s.start)
-        for mark_start, mark_end, ref in note_refs:
-            if s.start <= mark_start < s.end:
-                a = _sentence_offset(p, mark_start) - at
-                b = _sentence_offset(p, mark_end) - at
-                if 0 <= a < b <= len(s.text):
-                    found.append(replace(ref, start=a, end=b))
+        for mark_start, mark_end, ref in marks[bisect.bisect_left(mark_starts, s.start):
+                                                bisect.bisect_left(mark_starts, s.end)]:
+            a = _sentence_offset(p, mark_start) - at
+            b = _sentence_offset(p, mark_end) - at
+            if 0 <= a < b <= len(s.text):
+                found.append(replace(ref, start=a, end=b))
         found.sort(key=lambda r: r.start)
         if found and found[-1].works:
             previous = found[-1].works[-1]

@@ -30,7 +30,7 @@ import numpy as np
 from . import __version__
 from .chunking import Chunk, ChunkSettings, chunk_document
 from .bibliography import BibEntry
-from .citations import Citation, DocumentCitations, Reference, cite, strip_citations
+from .citations import Citation, DocumentCitations, Reference, cite, shown_citation, strip_citations
 from .errors import IndexProblem
 from .source import SourceDocument, TextInfo, load_documents, read_source, source_files
 from .termmap import vocabulary_of
@@ -69,11 +69,8 @@ class SentenceRecord:
 
     @property
     def citation(self) -> Citation | None:
-        """One reference, for a record that shows one: the first work of its last own reference,
-        else of the next reference in its paragraph."""
-        if self.attribution == "own" and self.references and self.references[-1].works:
-            return self.references[-1].works[0]
-        return self.cited[0] if self.cited else None
+        """The one reference shown where one is shown (citations.shown_citation)."""
+        return shown_citation(self.references, self.cited, self.attribution)
 
     def to_dict(self) -> dict:
         d = asdict(self)

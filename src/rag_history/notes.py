@@ -109,7 +109,7 @@ def note_works(text: str, previous: tuple[NoteWork, ...] = (), text_author: str 
 # --- finding notes in the raw text (until source.py delivers them) --------------------------------
 
 _BRACKET_NOTE = re.compile(r"^\[(?P<label>\d{1,3}(?::\d{1,3})?)\][ \t]+", re.MULTILINE)
-_BRACKET_MARK = re.compile(r"\[(?P<label>\d{1,3}(?::\d{1,3})?)\]")
+BRACKET_MARK = re.compile(r"\[(?P<label>\d{1,3}(?::\d{1,3})?)\]")  # "[12]", "[5:1]"
 _BARE_NUMBER = re.compile(r"[ \t\r]*(\d{1,3})[ \t\r]*")
 
 
@@ -131,7 +131,7 @@ def _bracket_notes(raw: str) -> tuple[list[Note], list[tuple[int, int]]]:
         found.append((m.group("label"), m.start(), m.end(), end))
     spans = [(start, end) for _, start, _, end in found]
     marks: dict[str, list[tuple[int, int]]] = {}
-    for m in _BRACKET_MARK.finditer(raw):
+    for m in BRACKET_MARK.finditer(raw):
         if not any(a <= m.start() < b for a, b in spans):
             marks.setdefault(m.group("label"), []).append((m.start(), m.end()))
     notes = [Note(label, " ".join(raw[text_at:end].split()), text_at, tuple(marks.get(label, ())))
@@ -229,8 +229,8 @@ def _read_notes(lines: list[tuple[int, str]], expected: int):
 def _find_mark(raw: str, number: int, start: int, spans) -> tuple[int, int] | None:
     """The first mark "number" after `start` outside the notes: a number after punctuation, before
     a space or the line's end ("with the U.S.S.R. 1")."""
-    for m in re.finditer(rf"(?<=[.,;:!?”\"’)\]])[ \t]?({number})(?!\d)(?=\s|$)", raw[start:]):
-        pos = start + m.start(1)
+    for m in re.compile(rf"(?<=[.,;:!?”\"’)\]])[ \t]?({number})(?!\d)(?=\s|$)").finditer(raw, start):
+        pos = m.start(1)
         if not any(a <= pos < b for a, b in spans):
             return pos, pos + len(m.group(1))
     return None
