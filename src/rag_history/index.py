@@ -243,7 +243,8 @@ def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, enco
             np.save(work / "vocab_vectors.npy", vocab_vectors)
             _write_jsonl(work / "chunks.jsonl", (c.to_dict() for c in chunks))
             _write_jsonl(work / "sentences.jsonl", (s.to_dict() for s in sentences))
-            _write_jsonl(work / BIBLIOGRAPHY, entries)
+            if entries:  # most texts have none: no empty file
+                _write_jsonl(work / BIBLIOGRAPHY, entries)
             np.save(work / "sentence_vectors.npy", sentence_vectors)
             write_faiss_index(make_faiss_index(passage_vectors), work / "passages.faiss")
             manifest = {
@@ -576,7 +577,7 @@ def load_index(index_dir: Path) -> LoadedIndex:
         chunks = [Chunk.from_dict(row) for row in _read_jsonl(current / "chunks.jsonl")]
         sentences = [SentenceRecord.from_dict(row) for row in _read_jsonl(current / "sentences.jsonl")]
         bibliography: dict[str, list[BibEntry]] = {}
-        for row in _read_jsonl(current / BIBLIOGRAPHY):
+        for row in _read_jsonl(current / BIBLIOGRAPHY) if (current / BIBLIOGRAPHY).exists() else ():
             bibliography.setdefault(row.pop("source"), []).append(BibEntry.from_dict(row))
         sentence_vectors = np.load(current / "sentence_vectors.npy")
         faiss_index = faiss.read_index(str(current / "passages.faiss"))
