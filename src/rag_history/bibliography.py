@@ -15,6 +15,7 @@ Web of Science and Scopus exports); bibtexparser and pybtex read BibTeX, not a p
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -200,11 +201,13 @@ def fold(text: str) -> str:
     return re.sub(r"[ʿʾ‘’'`]", "", text).casefold()
 
 
-def name_tokens(name: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)  # every work is compared with every entry
+def name_tokens(name: str) -> tuple[str, ...]:
     """The words of a name that identify it: no particles, articles or initials."""
-    return [w for w in re.findall(r"\w+", fold(name)) if w not in PARTICLES and len(w) > 1]
+    return tuple(w for w in re.findall(r"\w+", fold(name)) if w not in PARTICLES and len(w) > 1)
 
 
+@functools.lru_cache(maxsize=4096)
 def _year_key(year: str) -> tuple[str, str]:
     """(base year, suffix): "1998a" -> ("1998", "a"); every form of "no date" -> ("nd", "")."""
     folded = fold(year).replace(" ", "").replace(".", "")

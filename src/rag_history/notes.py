@@ -110,13 +110,14 @@ def note_works(text: str, previous: tuple[NoteWork, ...] = (), text_author: str 
 
 _BRACKET_NOTE = re.compile(r"^\[(?P<label>\d{1,3}(?::\d{1,3})?)\][ \t]+", re.MULTILINE)
 BRACKET_MARK = re.compile(r"\[(?P<label>\d{1,3}(?::\d{1,3})?)\]")  # "[12]", "[5:1]"
+PAGE_LINES = 150  # a page's notes stand in its last lines: a printed page holds fewer than this
 _BARE_NUMBER = re.compile(r"[ \t\r]*(\d{1,3})[ \t\r]*")
 
 
 def find_notes(raw: str) -> tuple[list[Note], list[tuple[int, int]]]:
     """The notes of a text with their marks, and the file spans the notes take."""
     notes, spans = _bracket_notes(raw)
-    if notes:
+    if notes or "\f" not in raw:  # pdftotext ends every page with a form feed
         return notes, spans
     return _page_foot_notes(raw)
 
@@ -164,7 +165,7 @@ def _page_foot_notes(raw: str) -> tuple[list[Note], list[tuple[int, int]]]:
         if lines and _BARE_NUMBER.fullmatch(lines[-1][1]):
             lines, opens = lines[:-1], opens[:-1]  # the page number
         found = None
-        for i in range(len(lines) - 1, -1, -1):  # the fewest last lines that read as notes
+        for i in range(len(lines) - 1, max(len(lines) - PAGE_LINES, 0) - 1, -1):  # the fewest last lines that read as notes
             if opens[i] or _BARE_NUMBER.fullmatch(lines[i][1]):
                 found = _read_notes(lines[i:], expected)
                 if found:
