@@ -318,3 +318,32 @@ def test_cite_returns_the_reference_list_with_the_attributions():
     assert [(e.n, e.authors, e.year) for e in found.entries] == [(1, ("Jones",), "2003"), (2, ("Smith",), "1999")]
     own = [a for a in found.attributions if a.how == "own"]
     assert [[(c.author, c.entry) for c in a.cited] for a in own] == [[("Smith", 2)], [("Jones", 1)]]
+
+
+WIKI_TEXT = (
+    "Kashmir was part of the Mauryan Empire.[1] Its chronicle was written later.[2]\n\n"
+    "References\n\n"
+    "1.  ^ a b Sharma 2005, p. 74.\n"
+    "2.  ^ Christopher Snedden (15 September 2015). Understanding Kashmir. Hurst. p. 22.\n\n"
+    "Bibliography\n\n"
+    "-   Sharma, Tej Ram (2005), Historiography: A History of Historical Writing, Concept Publishing\n"
+    "-   Zutshi, Chitralekha (2012), \"Whither Kashmir Studies?\", Modern Asian Studies\n\n"
+    "External links\n\n"
+    "-   Baharistan-i-Shahi, a chronicle.\n"
+)
+
+
+def test_numbered_notes_with_backlinks_and_short_forms_linked_to_the_list():
+    notes, _ = find_notes(WIKI_TEXT)
+    assert [(n.label, n.text) for n in notes] == [
+        ("1", "Sharma 2005, p. 74."), ("2", "Christopher Snedden (15 September 2015). Understanding Kashmir. Hurst. p. 22.")]
+    found = cite(parse_document(WIKI_TEXT, "k.txt"), WIKI_TEXT)
+    assert [(e.authors, e.year) for e in found.entries] == [(("Sharma",), "2005"), (("Zutshi",), "2012")]
+    mauryan = _containing({s: a for s, a in zip((x.text for x in parse_document(WIKI_TEXT, "k.txt").sentences),
+                                                found.attributions)}, "Mauryan")
+    assert [(c.author, c.year, c.pages, c.entry) for c in mauryan.cited if c.note == "1"] == [("Sharma", "2005", "74", 1)]
+
+
+def test_a_range_of_full_years_is_a_period_not_a_work():
+    assert find_references("Princely State of Kashmir and Jammu (Dogra Rule, 1846–1947) followed.") == []
+    assert _works("(Kuntay 1944–56)") == [(("Kuntay",), "1944–56", "")]

@@ -27,12 +27,14 @@ _HEADING = re.compile(
     r"literature cited|cited literature|kaynakça|kaynaklar|yararlanılan kaynaklar|bibliyografya)[ \t]*:?[ \t\r]*$",
     re.IGNORECASE | re.MULTILINE)
 # What ends a reference list: notes or an appendix after it.
-_AFTER = re.compile(r"^[ \t\f]*(?:notes|endnotes|footnotes|appendix|appendices|ekler?|dipnotlar|sonnotlar)[ \t]*:?[ \t\r]*$",
+_AFTER = re.compile(r"^[ \t\f]*(?:notes|endnotes|footnotes|appendix|appendices|further reading|external links|see also|"
+                    r"ekler?|dipnotlar|sonnotlar)[ \t]*:?[ \t\r]*$",
                     re.IGNORECASE | re.MULTILINE)
 _CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ŽḀ-Ỹ"
 _ENTRY_START = re.compile(rf"^(?:[—–-]{{2,}}|_{{2,}}|[{_CAPITAL}]|(?:(?:al|el|de|der|den|van|von|da|di|du|la|le|ibn|d['’])[-\s'’]?)+[{_CAPITAL}]|"
                           rf"[ʿʾ‘]|\[\d+\]|\d{{1,3}}\.\s)")
 _ENTRY_END = re.compile(r"(?:[.)\]”\"]|\d|/\S*)$")
+_BULLET = re.compile(r"^[-•*·]\s+")  # a list's bullet: "-   Allchin, Bridget; Allchin, Raymond (1982), ..."
 _REPEATED = re.compile(r"^(?:[—–-]{2,}|_{2,})\s*[.,]?\s*")
 _APA_YEAR = re.compile(rf"\((?P<year>{_YEAR}[a-z]?|{_NO_DATE})(?:,[^)]*)?\)")
 _CHICAGO_YEAR = re.compile(rf"(?:^|(?<=[.,])\s)(?P<year>{_YEAR}[a-z]?|{_NO_DATE})[.,](?=\s|$)")
@@ -88,10 +90,12 @@ def parse_entries(text: str, offset: int = 0) -> list[BibEntry]:
     blocks: list[list[tuple[int, str]]] = []
     for m in re.finditer(r"[^\n]+", text):
         line = m.group().strip()
+        bullet = _BULLET.match(line)  # a bulleted list: every bullet opens an entry
+        line = line[bullet.end():] if bullet else line
         if not line or line.isdigit():  # a page number
             continue
         at = offset + m.start() + (len(m.group()) - len(m.group().lstrip()))
-        if not blocks or (_ENTRY_START.match(line) and _ENTRY_END.search(blocks[-1][-1][1])):
+        if not blocks or bullet or (_ENTRY_START.match(line) and _ENTRY_END.search(blocks[-1][-1][1])):
             blocks.append([])
         blocks[-1].append((at, line))
     out: list[BibEntry] = []

@@ -274,16 +274,16 @@ def find_references(text: str, previous: Citation | None = None,
             works = [(names, et_al or w[1], w[2], w[3]) if not w[0] else w for w in works]
             raw, start, kind = text[name_start:end], name_start, "narrative"
         cited = tuple(Citation(raw, a, y, p, e) for a, e, y, p in works)
-        if kind == "narrative":
-            linked = tuple(replace(c, entry=bibliography.link(c.authors, c.year, entries)) for c in cited)
-            if (entries and any(c.entry is None for c in linked)) or (not entries and _life_dates(cited)):
-                continue  # "Modern Times (1936)", "Atatürk (1881–1938)"
+        unlinked = [c for c in cited if bibliography.link(c.authors, c.year, entries) is None]
+        if (kind == "narrative" and entries and unlinked) or _life_dates(unlinked):
+            continue  # "Modern Times (1936)", "Atatürk (1881–1938)", "(Dogra Rule, 1846–1947)"
         out.append(Reference(raw, start, end, cited, kind))
         previous = cited[-1]
     return out
 
 
-def _life_dates(works: tuple[Citation, ...]) -> bool:
+def _life_dates(works) -> bool:
+    """A range of full years: life dates or a period, unless the reference list has the work."""
     return any(re.fullmatch(rf"{_YEAR}\s?[-–—]\s?{_YEAR}", w.year) for w in works)
 
 

@@ -53,6 +53,10 @@ _AUTHOR = re.compile(
 _TITLES = re.compile(r"(?:(?:Prof|Dr|Mr|Mrs|President|Gov|Col|Gen|Adm|Capt)\.?\s+)+")
 _LEAD_IN = re.compile(r"\b(?:see|compare|cf\.)(?:,?\s+(?:also|for example|e\.g\.),?)?\s+(?:the\s+[\w\s]{0,40}?\s(?:of|by)\s+)?",
                       re.IGNORECASE)
+_SURNAME = rf"[{_CAP}][\w’'\-]+(?:\s(?:van|von|de|der|al)\s?[{_CAP}][\w’'\-]+)?"
+_PAIR = re.compile(r"\s*(?:&|\band\b|\bve\b)\s*")
+_SHORT_FORM = re.compile(rf"^(?P<names>{_SURNAME}(?:\s*(?:&|and|ve)\s*{_SURNAME})?)(?:\s+et al\.)?\s+(?P<year>{_YEAR}[a-z]?)"
+                         r"(?:,\s*(?:pp?\.\s*)?(?P<pages>\d+(?:\s?[-–]\s?\d+)?))?(?=[,.;:]|\s*$)")
 _IBID = re.compile(r"^(?:ibid(?:em)?|a\.\s?g\.\s?e|aynı\s+eser)\.?,?\s*(?:(?:pp?|s|ss)\.\s*)?(?P<pages>\d+(?:\s?[-–]\s?\d+)?)?",
                    re.IGNORECASE)
 _IDEM = re.compile(r"^(?:idem|eadem|aynı\s+yazar)\b", re.IGNORECASE)
@@ -83,8 +87,13 @@ def note_works(text: str, previous: tuple[NoteWork, ...] = (), text_author: str 
     works: list[NoteWork] = []
     for segment in _segments(text):
         ibid = _IBID.match(segment)
+        short = _SHORT_FORM.match(segment)
         if ibid and previous:
             works.append(NoteWork(previous[0].authors, previous[0].year, ibid.group("pages") or ""))
+            continue
+        if short:  # "Sharma 2005, p. 74.": a work of the reference list
+            works.append(NoteWork(tuple(_PAIR.split(short.group("names"))), short.group("year"),
+                                  short.group("pages") or ""))
             continue
         if _IDEM.match(segment) and works:
             authors, after = works[-1].authors, segment
@@ -108,9 +117,12 @@ def note_works(text: str, previous: tuple[NoteWork, ...] = (), text_author: str 
 
 # --- finding notes in the raw text (until source.py delivers them) --------------------------------
 
-_BRACKET_NOTE = re.compile(r"^\[(?P<label>\d{1,3}(?::\d{1,3})?)\][ \t]+", re.MULTILINE)
+# A note opening a line: "[5:1] text" (Project Gutenberg), "12. ^ a b text" (Wikipedia, with its backlinks).
+_BRACKET_NOTE = re.compile(r"^(?:\[(?P<label>\d{1,3}(?::\d{1,3})?)\]|(?P<number>\d{1,4})\.[ \t]+\^(?:[ \t]+[a-z](?=[ \t]))*)[ \t]+",
+                           re.MULTILINE)
 BRACKET_MARK = re.compile(r"\[(?P<label>\d{1,3}(?::\d{1,3})?)\]")  # "[12]", "[5:1]"
 PAGE_LINES = 150  # a page's notes stand in its last lines: a printed page holds fewer than this
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 _BARE_NUMBER = re.compile(r"[ \t\r]*(\d{1,3})[ \t\r]*")
 
 
@@ -126,10 +138,13 @@ def _bracket_notes(raw: str) -> tuple[list[Note], list[tuple[int, int]]]:
     """Notes opening a line with "[label]", each running to the next blank line; marks are the same
     label anywhere else."""
     found = []
-    for m in _BRACKET_NOTE.finditer(raw):
-        blank = re.compile(r"\n[ \t\r]*\n").search(raw, m.end())
-        end = blank.start() if blank else len(raw)
-        found.append((m.group("label"), m.start(), m.end(), end))
+    opening = list(_BRACKET_NOTE.finditer(raw))
+    for m, after in zip(opening, opening[1:] + [None]):
+        blank = _BLANK_LINE.search(raw, m.end())
+        end = min(blank.start() if blank else len(raw), after.start() if after else len(raw))
+        found.append((m.group("label") or m.group("number"), m.start(), m.end(), end))
+    # A label used twice (a text's "Notes" and "References" both numbered from 1): the later list's.
+    found = list({label: (label, *rest) for label, *rest in found}.values())
     spans = [(start, end) for _, start, _, end in found]
     marks: dict[str, list[tuple[int, int]]] = {}
     for m in BRACKET_MARK.finditer(raw):
