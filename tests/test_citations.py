@@ -347,3 +347,8 @@ def test_numbered_notes_with_backlinks_and_short_forms_linked_to_the_list():
 def test_a_range_of_full_years_is_a_period_not_a_work():
     assert find_references("Princely State of Kashmir and Jammu (Dogra Rule, 1846–1947) followed.") == []
     assert _works("(Kuntay 1944–56)") == [(("Kuntay",), "1944–56", "")]
+
+
+def test_stripping_keeps_years_of_the_prose():
+    assert strip_citations("Modern Times (1936) was shown (Offert 2023).") == "Modern Times (1936) was shown ."
+    assert strip_citations("It moved west.[5:1] Then") == "It moved west. Then"

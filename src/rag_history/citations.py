@@ -156,7 +156,7 @@ def _is_name_word(word: str) -> bool:
     return bool(w) and w[0].isupper() and all(c.isalpha() or c in "-'’." for c in w)
 
 
-def is_name(name: str, comma_form: bool = True) -> bool:
+def _is_name(name: str, comma_form: bool = True) -> bool:
     """Could this stand as an author: capitalized words, particles and initials, a surname last?"""
     words = name.split()
     if not 1 <= len(words) <= 7:
@@ -174,7 +174,7 @@ def _authors(head: str, comma_form: bool) -> tuple[tuple[str, ...], bool] | None
     et_al = bool(_ET_AL.search(head))
     head = _ET_AL.sub("", head).strip(" ,")
     names = tuple(a.strip() for a in _AUTHOR_SPLIT.split(head) if a.strip())
-    if not names or not all(is_name(a, comma_form) for a in names):
+    if not names or not all(_is_name(a, comma_form) for a in names):
         return None
     return names, et_al
 
@@ -249,7 +249,7 @@ def _name_before(text: str, at: int) -> tuple[int, tuple[str, ...], bool] | None
     if current:
         authors.insert(0, current)
     names = tuple(" ".join(a) for a in authors if a)
-    if not names or start is None or not all(is_name(n, comma_form=False) for n in names):
+    if not names or start is None or not all(_is_name(n, comma_form=False) for n in names):
         return None
     return start, names, et_al
 
@@ -301,7 +301,7 @@ def strip_citations(text: str) -> str:
     cut = []
     for start, end in _groups(text):
         works = _parse_group(text[start + 1:end - 1], None)
-        if works is not None:
+        if works is not None and all(authors for authors, *_ in works):  # "(1936)" may be what is asked
             cut.append((start, end))
     for m in BRACKET_MARK.finditer(text):
         cut.append((m.start(), m.end()))
