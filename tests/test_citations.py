@@ -119,6 +119,7 @@ def test_narrative_citations(text, raw, authors, year, pages):
     "Kafkas Cumhuriyetleri (Gürcistan, Azerbaycan, Ermenistan) ve Rusya.",
     "Bu dönem (1920-1921) önemlidir.",
     "Fuat Köprülü (1890–1966) bir tarihçiydi.",  # life dates
+    "Muslim b. al-Ḥajjāj (d. 261/875) compiled it.",
     "Muḥammad al-Bāqir (d. 114/733, Medina) was the fifth Imām.",
     "He died (d. 1320/1902) in Najaf.",
     "It was shown (December 1936) in Stockholm.",
