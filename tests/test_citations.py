@@ -353,3 +353,16 @@ def test_a_range_of_full_years_is_a_period_not_a_work():
 def test_stripping_keeps_years_of_the_prose():
     assert strip_citations("Modern Times (1936) was shown (Offert 2023).") == "Modern Times (1936) was shown ."
     assert strip_citations("It moved west.[5:1] Then") == "It moved west. Then"
+
+
+def test_a_mark_after_the_full_stop_belongs_to_the_sentence_before():
+    raw = ("Introduction\n"
+           "Sherman said the ship program was “in hand.” 1\n"
+           "On 2 December, Captain Carter sent a memorandum to Sherman about the studies. 2\n"
+           "Nothing more was said.\n\n"
+           "1\nSherman to Carter, Office Memorandum, 25 November 1947, Folder A16-3, 1.\n"
+           "2\nCarter to Sherman, “Planning Studies,” 2 December 1947, Folder A16-3, 1.\n\n1\n\n\f")
+    got = _attributions(raw)
+    in_hand, carter = _containing(got, "in hand"), _containing(got, "Captain Carter")
+    assert [(c.author, c.note) for c in in_hand.cited] == [("Sherman", "1")]
+    assert [(c.author, c.year, c.note) for c in carter.cited] == [("Carter", "1947", "2")]

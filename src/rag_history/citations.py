@@ -375,7 +375,7 @@ def document_references(doc: SourceDocument, app: Apparatus) -> list[tuple[Refer
     outside = sorted(app.outside)
     previous: Citation | None = None
     out: list[list[Reference]] = []
-    for s in doc.sentences:
+    for i, s in enumerate(doc.sentences):
         found: list[Reference] = []
         out.append(found)
         k = bisect.bisect_right(outside, (s.start, float("inf"))) - 1
@@ -384,11 +384,17 @@ def document_references(doc: SourceDocument, app: Apparatus) -> list[tuple[Refer
         p = doc.paragraphs[s.paragraph]
         found += find_references(s.text, previous, app.entries)
         at = _sentence_offset(p, s.start)
+        before = doc.sentences[i - 1] if i and doc.sentences[i - 1].paragraph == s.paragraph else None
         for mark_start, mark_end, ref in marks[bisect.bisect_left(mark_starts, s.start):
                                                 bisect.bisect_left(mark_starts, s.end)]:
             a = _sentence_offset(p, mark_start) - at
             b = _sentence_offset(p, mark_end) - at
-            if 0 <= a < b <= len(s.text):
+            if a == 0 and before is not None:
+                # "“in hand.” 28 On 2 December": a mark after the full stop is the sentence's before,
+                # standing just after its end
+                shift = _sentence_offset(p, before.start)
+                out[-2].append(replace(ref, start=a + at - shift, end=b + at - shift))
+            elif 0 <= a < b <= len(s.text):
                 found.append(replace(ref, start=a, end=b))
         found.sort(key=lambda r: r.start)
         if found and found[-1].works:

@@ -63,7 +63,8 @@ class SentenceRecord:
     paragraph: int
     section: str
     language: str
-    references: tuple[Reference, ...] = ()  # its own, each where it stands (offsets in `text`)
+    references: tuple[Reference, ...] = ()  # its own, each where it stands (offsets in `text`; a footnote
+    # mark after the full stop, which the splitter leaves at the next sentence's start, just after its end)
     cited: tuple[Citation, ...] = ()  # the works supporting it: its own references', else the next one's
     attribution: str = "author"  # "own", "following" or "author"
 
