@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run build test bench clean
+.PHONY: install run build test bench calibrate clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -27,6 +27,10 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest -q -rs
+
+# make calibrate: refit the answer model on the labelled sets (src/rag_history/data/answer_model.json).
+calibrate: install
+	$(BIN)/python scripts/calibrate.py
 
 # make bench: figures in benchmarks/RESULTS.md (long: embeds 100k passages); BENCH_ARGS=--quick skips 100k.
 bench: install

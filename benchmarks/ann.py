@@ -115,7 +115,9 @@ def sweep(vectors: np.ndarray, queries: np.ndarray, k: int) -> dict:
 
 
 def main() -> None:
-    from rag_history.retrieval import DENSE_CANDIDATES
+    from rag_history.settings import RetrievalSettings
+
+    DENSE_CANDIDATES = RetrievalSettings().dense_candidates
     from vectors import corpus_vectors
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -73,7 +73,9 @@ def main() -> None:
 
     from rag_history import index as product_index
     from rag_history.embedding import Encoder
-    from rag_history.retrieval import DENSE_CANDIDATES
+    from rag_history.settings import RetrievalSettings
+
+    DENSE_CANDIDATES = RetrievalSettings().dense_candidates
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, required=True)

@@ -111,3 +111,41 @@ def test_gold_citations_follow_the_attribution_rule(questions, article):
                 assert q["gold_citations"] == [], (q["id"], "the author's own statement has no reference")
             else:
                 assert refs[i] in q["gold_citations"], (q["id"], needle, refs[i])
+
+
+# --- the blind sets of the third round (eval/README.md) ------------------------------------------
+
+BLIND = EVAL / "blind"
+# Recorded before anything was fitted; a locked set that changed is no longer the one run blind.
+LOCKED = {"test.jsonl": "88e78478c0f1da0c676018ab04594143ecc892f1accfc5d2aae256046a8059d7",
+          "conversation-test.jsonl": "60e827a3724b495ce989011f5729b29825dfcf87510bf6638a07b40faa12b3b3"}
+
+
+def test_the_locked_sets_are_the_ones_whose_hashes_were_recorded():
+    import hashlib
+
+    for name, digest in LOCKED.items():
+        assert hashlib.sha256((BLIND / name).read_bytes()).hexdigest() == digest, name
+        assert f"{digest}  eval/blind/{name}" in (EVAL / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["train.jsonl", "test.jsonl", "conversation.jsonl", "conversation-test.jsonl"])
+def test_blind_sets_are_well_formed_and_true_to_the_article(name, article_text):
+    rows = [json.loads(line) for line in (BLIND / name).read_text(encoding="utf-8").split("\n") if line.strip()]
+    text = norm(article_text)
+    assert len({r["id"] for r in rows}) == len(rows)
+    for r in rows:
+        for field, kind in FIELDS.items():
+            assert isinstance(r.get(field), kind), (r.get("id"), field)
+        assert all(isinstance(h, str) and h.strip() for h in r.get("history", [])), r["id"]
+        if r["answerable"]:
+            assert r["answer_contains"], r["id"]
+        for needle in r["answer_contains"]:
+            assert text.count(norm(needle)) == 1, (r["id"], needle)
+
+
+def test_no_blind_question_is_in_another_set():
+    others = {q["question"] for f in SETS for q in load(f)}
+    train = {json.loads(x)["question"] for x in (BLIND / "train.jsonl").read_text(encoding="utf-8").split("\n") if x}
+    test = {json.loads(x)["question"] for x in (BLIND / "test.jsonl").read_text(encoding="utf-8").split("\n") if x}
+    assert not train & test and not (train | test) & others

@@ -5,7 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag_history.retrieval import LEXICAL_WEIGHT, RRF_K, rrf
+from rag_history.retrieval import rrf
+from rag_history.settings import RetrievalSettings
+
+SETTINGS = RetrievalSettings()
+RRF_K = SETTINGS.rrf_k
 
 
 def order(fused: np.ndarray) -> list[int]:
@@ -13,7 +17,7 @@ def order(fused: np.ndarray) -> list[int]:
 
 
 def test_one_ranking_keeps_its_order_and_scores_by_rank():
-    fused = rrf([(np.array([2, 0, 3]), 1.0)], size=5)
+    fused = rrf([(np.array([2, 0, 3]), 1.0)], size=5, k=RRF_K)
     assert order(fused) == [2, 0, 3]
     assert fused[2] == pytest.approx(1 / (RRF_K + 1)) and fused[3] == pytest.approx(1 / (RRF_K + 3))
     assert fused[1] == fused[4] == 0  # never retrieved: no score
@@ -21,19 +25,19 @@ def test_one_ranking_keeps_its_order_and_scores_by_rank():
 
 def test_agreement_beats_a_single_first_place():
     dense, lexical = np.array([0, 1, 2]), np.array([1, 2, 3])
-    assert order(rrf([(dense, 1.0), (lexical, 1.0)], size=4))[0] == 1
+    assert order(rrf([(dense, 1.0), (lexical, 1.0)], size=4, k=RRF_K))[0] == 1
 
 
 def test_mirror_rankings_tie_exactly():
-    fused = rrf([(np.array([0, 1]), 1.0), (np.array([1, 0]), 1.0)], size=2)
+    fused = rrf([(np.array([0, 1]), 1.0), (np.array([1, 0]), 1.0)], size=2, k=RRF_K)
     assert fused[0] == fused[1]
 
 
 def test_weights_decide_between_disagreeing_rankings():
     dense, lexical = np.array([0, 1]), np.array([1, 0])
-    assert order(rrf([(dense, 1.0), (lexical, 0.5)], size=2)) == [0, 1]
-    assert order(rrf([(dense, 0.5), (lexical, 1.0)], size=2)) == [1, 0]
-    assert order(rrf([(dense, 1.0), (lexical, 0.0)], size=2)) == [0, 1]  # weight 0: the ranking is ignored
+    assert order(rrf([(dense, 1.0), (lexical, 0.5)], size=2, k=RRF_K)) == [0, 1]
+    assert order(rrf([(dense, 0.5), (lexical, 1.0)], size=2, k=RRF_K)) == [1, 0]
+    assert order(rrf([(dense, 1.0), (lexical, 0.0)], size=2, k=RRF_K)) == [0, 1]  # weight 0: the ranking is ignored
 
 
 def test_english_questions_lean_on_the_dense_ranking():
@@ -43,9 +47,9 @@ def test_english_questions_lean_on_the_dense_ranking():
     dense = np.arange(200)
     lexical = np.array([150])
 
-    def top(language: str) -> int:
-        return order(rrf([(dense, 1.0), (lexical, LEXICAL_WEIGHT[language])], size=200))[0]
+    def top(weight: float) -> int:
+        return order(rrf([(dense, 1.0), (lexical, weight)], size=200, k=RRF_K))[0]
 
-    assert LEXICAL_WEIGHT["en"] < LEXICAL_WEIGHT["tr"]
-    assert top("tr") == 150
-    assert top("en") == 0
+    assert SETTINGS.lexical_weight_other_language < SETTINGS.lexical_weight_same_language
+    assert top(SETTINGS.lexical_weight_same_language) == 150
+    assert top(SETTINGS.lexical_weight_other_language) == 0

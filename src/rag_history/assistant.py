@@ -22,7 +22,9 @@ from .index import LoadedIndex, SentenceRecord, build_index, index_status, load_
 from .errors import QuestionError
 from .question import cut_notice
 from .reading import QuestionReader
-from .retrieval import Retriever
+from .spelling import SpellingRestorer
+from .retrieval import Passage, Query, Retriever
+from .scoring import AnswerModel
 from .source import TextInfo
 
 
@@ -43,21 +45,24 @@ class ReferenceUse:
 class Assistant:
     """Answers questions about the source texts; safe to share between threads."""
 
-    def __init__(self, settings: Settings, index: LoadedIndex, encoders):
+    def __init__(self, settings: Settings, index: LoadedIndex, encoders, model: AnswerModel | None = None):
         self.settings = settings
         self.index = index
         from .embedding import Encoders
 
         self.encoders = encoders = Encoders.of(encoders)
-        self.retriever = Retriever(index, encoders)
+        tuning = settings.tuning
+        self.retriever = Retriever(index, encoders, tuning.retrieval, tuning.terms)
         self.texts: list[TextInfo] = index.texts
-        self.reader = QuestionReader()
-        self.answerer = Answerer(index.sentences, index.sentence_vectors, chunks=index.chunks, texts=self.texts)
+        self.reader = QuestionReader(SpellingRestorer((s.text for s in index.sentences), tuning.spelling))
+        self.answerer = Answerer(index.sentences, index.sentence_vectors, index.term_sentence_vectors,
+                                 model or AnswerModel.load(tuning.answer.model_file), tuning.answer,
+                                 chunks=index.chunks, texts=self.texts)
         self._lock = threading.Lock()  # the encoders' buffers are not shared safely
 
     @classmethod
     def load(cls, settings: Settings | None = None, build: str = "auto", progress: bool = False,
-             log=None) -> "Assistant":
+             log=None, model: AnswerModel | None = None) -> "Assistant":
         """Load the index; with build="auto", build or rebuild it when missing, stale or damaged.
 
         build="never" raises IndexProblem with the command to run instead.
@@ -85,13 +90,23 @@ class Assistant:
                         force=False)
             index = load_index(settings.index_dir)
         encoders = encoders or Encoders.load(index.model, index.term_model)
-        return cls(settings, index, encoders)
+        return cls(settings, index, encoders, model)
 
     def ask(self, question, k: int | None = None, id: str | None = None, *, history=(),
             source: str | None = None) -> Answer:
         """Answer one question, in the conversation of `history` (the earlier questions, oldest
         first), from the text `source` only when given; raises QuestionError for an empty
         question or a text that is not indexed."""
+        query, passages = self.prepare(question, history=history, source=source)
+        answer = self.answerer.answer(query, passages, shown=k or self.settings.top_k)
+        answer.id = id
+        notice = cut_notice(query.question.omitted, query.question.typed_length, query.language)
+        if notice:
+            answer.extra["notice"] = notice
+        return answer
+
+    def prepare(self, question, *, history=(), source: str | None = None) -> tuple[Query, list[Passage]]:
+        """The question read (with its conversation) and searched: what the answerer works on."""
         if source is not None and source not in self.sources:
             raise QuestionError(f"no text {source!r} is indexed; choose one of: {', '.join(self.sources)}.",
                                 by_language={"en": f"No text {source!r} is indexed.",
@@ -99,13 +114,8 @@ class Assistant:
         read = self.reader.read(question, history=tuple(history or ()), source=source)
         with self._lock:
             query = self.retriever.query(read)
-        passages = self.retriever.search(query, k or self.settings.top_k)
-        answer = self.answerer.answer(query, passages)
-        answer.id = id
-        notice = cut_notice(read.omitted, read.typed_length, read.language)
-        if notice:
-            answer.extra["notice"] = notice
-        return answer
+        depth = max(self.settings.top_k, self.answerer.settings.passages_considered)
+        return query, self.retriever.search(query, depth)
 
     def text(self, name: str) -> TextInfo | None:
         return next((t for t in self.texts if t.name == name), None)

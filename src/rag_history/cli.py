@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -61,24 +62,89 @@ def _read_question(args):
     return sys.stdin.buffer.read(MAX_INPUT_BYTES)
 
 
+# What a source text may hold that a terminal would obey: C0/C1 controls (escape sequences that
+# clear the screen or set the window title), bidi overrides. Tabs and newlines are kept.
+_TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    return _TERMINAL_UNSAFE.sub("", str(text))
+
+
+def json_text(value) -> str:
+    """JSON for the terminal: readable letters, every control character escaped (JSON escapes
+    C0 itself; C1 and bidi controls are escaped here)."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def say(text: str = "") -> None:
+    print(terminal_safe(text))
+
+
 def cmd_ask(args) -> int:
     from .question import clean_question
 
     raw = _read_question(args)
     clean_question(raw)  # refuse an empty question before loading the model
     assistant = _load(args, progress=False)
-    answer = assistant.ask(raw)  # cleans it again and notes any cut in the record; -k is in the settings
+    answer = assistant.ask(raw, source=args.text)  # cleans it again and notes any cut; -k is in the settings
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        print(json_text(answer.to_dict()))
         return 0
-    if answer.extra.get("notice"):
-        print(f"({answer.extra['notice']})")
-    print(answer.text)
-    if args.sources_list and not answer.abstained:
-        print()
-        for p in answer.passages:
-            print(f"- [{p.chunk.section}] {p.chunk.text[:160]}…")
+    _show(answer, args.sources_list)
     return 0
+
+
+def _show(answer, passages: bool) -> None:
+    """An answer in the terminal: the notice, what a follow-up was understood as, the short answer,
+    the sentences with their references; a refusal with the two closest passages."""
+    if answer.extra.get("notice"):
+        say(f"({answer.extra['notice']})")
+    if answer.about:
+        say(f"({'konu' if answer.language == 'tr' else 'about'}: {answer.about})")
+    if answer.short:
+        say(f"→ {answer.short.display}")
+    say(answer.text)
+    shown = answer.passages[:2] if answer.abstained else (answer.passages if passages else [])
+    if shown:
+        say()
+        if answer.abstained:
+            say("En yakın pasajlar:" if answer.language == "tr" else "Closest passages:")
+        for p in shown:
+            say(f"- [{p.chunk.section}] {p.chunk.text[:160]}…")
+
+
+def cmd_chat(args) -> int:
+    """A conversation in the terminal: each question is read with the ones before it."""
+    from .errors import QuestionError
+    from .question import MAX_HISTORY_QUESTIONS
+
+    assistant = _load(args, progress=False)
+    history: list[str] = []
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("Ask a question (Turkish or English); an empty line or Ctrl+D ends, /clear starts over.")
+    while True:
+        try:
+            line = input("> " if interactive else "")
+        except EOFError:
+            return 0
+        if not line.strip():
+            if interactive:
+                return 0
+            continue
+        if line.strip() == "/clear":
+            history.clear()
+            continue
+        try:
+            answer = assistant.ask(line, history=history[-MAX_HISTORY_QUESTIONS:], source=args.text)
+        except QuestionError as exc:
+            say(exc.in_language("en"))
+            continue
+        _show(answer, args.sources_list)
+        say()
+        history.append(line)
 
 
 def cmd_eval(args) -> int:
@@ -165,6 +231,12 @@ def cmd_citations(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    from .web.options import ServeOptions, check_address, parse_port
+
+    # Every option is checked before the model loads: a typo costs a second, not a model load.
+    options = ServeOptions(host=args.host, port=parse_port(args.port), root_path=args.root_path,
+                           frame_ancestors=args.frame_ancestors)
+    check_address(options.host, options.port)
     question_log = None
     if args.question_log:  # opened before the model loads: an unusable log fails at once
         from .questionlog import QuestionLog
@@ -173,8 +245,8 @@ def cmd_serve(args) -> int:
     with question_log or contextlib.nullcontext():
         from .web.server import serve
 
-        return serve(_load(args), host=args.host, port=args.port, root_path=args.root_path,
-                     frame_ancestors=args.frame_ancestors, question_log=question_log)
+        return serve(_load(args), host=options.host, port=options.port, root_path=options.root_path,
+                     frame_ancestors=options.frame_ancestors, question_log=question_log)
 
 
 def cmd_log(args) -> int:
@@ -216,7 +288,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
     p.set_defaults(func=cmd_build)
 
+    p = sub.add_parser("chat", parents=[common], help="a conversation in the terminal (follow-up questions)")
+    p.add_argument("--text", metavar="FILE", help="answer from this text of source_texts/ only")
+    p.add_argument("--show-sources", dest="sources_list", action="store_true", help="list the retrieved passages")
+    p.set_defaults(func=cmd_chat)
+
     p = sub.add_parser("ask", parents=[common], help="answer one question ('-' or nothing: read stdin)")
+    p.add_argument("--text", metavar="FILE", help="answer from this text of source_texts/ only")
     p.add_argument("question", nargs="?", default="-")
     p.add_argument("--json", action="store_true", help="print the answer record (CONTRACT.md) as JSON")
     p.add_argument("-k", type=int, default=None, help="passages to retrieve (default 5)")
@@ -234,9 +312,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_citations)
 
     p = sub.add_parser("serve", parents=[common], help="start the web chat")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=7860)
-    p.add_argument("--root-path", default="", help="URL prefix when served behind a reverse proxy")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
+    # A string, checked by ServeOptions: a bad value gets one line, not argparse's usage text.
+    p.add_argument("--port", default="7860", help="port to listen on (default 7860; 0: any free port)")
+    p.add_argument("--root-path", default="", help="URL prefix when served behind a reverse proxy, "
+                   "or the full public URL (https://host/prefix)")
     p.add_argument("--frame-ancestors", default=None,
                    help="sites allowed to embed the chat in an iframe (CSP frame-ancestors; default: any)")
     p.add_argument("--question-log", metavar="FILE", default=None,

@@ -14,11 +14,11 @@ from .chunking import ChunkSettings
 from .embedding import DEFAULT_MODEL, DEFAULT_TERM_MODEL, NO_MODEL, canonical_model_name
 from .errors import RagHistoryError
 from .index import BuildSettings
-from .retrieval import DENSE_CANDIDATES
+from .settings import RetrievalSettings, Tuning
 
 # Passages retrieved for a question: at least one; at most the retriever's candidate depth, past
 # which they are passages no ranking put near the top, that only slow the answer down.
-TOP_K_RANGE = (1, DENSE_CANDIDATES)
+TOP_K_RANGE = (1, RetrievalSettings().dense_candidates)
 
 
 def _env_int(name: str, default: int, what: str) -> int:
@@ -41,6 +41,7 @@ class Settings:
     chunk_tokens: int = 192
     chunk_overlap: int = 48
     top_k: int = 5
+    tuning: Tuning = field(default_factory=Tuning)  # every number that moves a score (settings.py)
 
     def __post_init__(self):
         low, high = TOP_K_RANGE
@@ -76,4 +77,4 @@ class Settings:
         model = canonical_model_name(self.model)
         term_model = canonical_model_name(self.term_model, DEFAULT_TERM_MODEL)
         return BuildSettings(model, model if term_model == NO_MODEL else term_model,
-                             ChunkSettings(self.chunk_tokens, self.chunk_overlap))
+                             ChunkSettings(self.chunk_tokens, self.chunk_overlap), self.tuning.index)

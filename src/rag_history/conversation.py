@@ -50,10 +50,12 @@ def topic(question: Question) -> str:
 
 
 def name_spans(text: str) -> list[str]:
-    """Runs of capitalized words, joined by "of"/"the" inside English names; a first word counts
-    only when the run goes on ("Moskova Antlaşması ..." yes, "When ..." no)."""
+    """Runs of capitalized words, joined by "of"/"the" inside English names; a case ending after
+    an apostrophe ends a run ("Mustafa Kemal", "Havza'ya"); a first word counts only when the
+    run goes on ("Moskova Antlaşması ..." yes, "When ..." no)."""
     spans = []
-    for m in re.finditer(r"[A-ZÇĞİÖŞÜÂ][\w'’-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-ZÇĞİÖŞÜÂ][\w'’-]*)*", text):
+    word = r"[A-ZÇĞİÖŞÜÂ][\w-]*"
+    for m in re.finditer(rf"{word}(?:\s+(?:of\s+(?:the\s+)?)?{word})*(?:['’]\w+)?", text):
         span = m.group(0)
         if m.start() == len(text) - len(text.lstrip()) and " " not in span:
             continue  # one capitalized first word: the start of the sentence

@@ -32,6 +32,7 @@ from .chunking import Chunk, ChunkSettings, chunk_document
 from .bibliography import BibEntry
 from .citations import Citation, DocumentCitations, Reference, cite, shown_citation, strip_citations
 from .errors import IndexProblem
+from .settings import IndexSettings
 from .source import SourceDocument, TextInfo, load_documents, read_source, source_files
 from .termmap import vocabulary_of
 
@@ -40,15 +41,6 @@ TERM_VECTORS = "term_sentence_vectors.npy"  # the sentences by the term model, w
 CURRENT = "current"
 MANIFEST = "manifest.json"
 BIBLIOGRAPHY = "bibliography.jsonl"  # the entries of every text's reference list
-# Above this many passages exact search gives way to HNSW (benchmarks/RESULTS.md, `ann.py`
-# sweep on 100k passages): exact search costs ~0.17 ms per 1,000 passages per query (~3.5 ms at
-# the threshold, 17 ms at 100k), HNSW under 1 ms at any size here. efSearch is the candidate list
-# and the retriever asks for 100 neighbours (DENSE_CANDIDATES), so it must exceed 100 to matter:
-# 160 gives recall@10 0.997 and recall@100 0.986 against exact search at 0.46 ms.
-ANN_THRESHOLD = 20_000
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 160
 
 
 @dataclass(frozen=True)
@@ -90,6 +82,7 @@ class BuildSettings:
     model: str  # dense retrieval and sentence scoring
     term_model: str  # word mapping and second opinion; "none": the dense model does both
     chunking: ChunkSettings
+    index: IndexSettings = IndexSettings()
 
 
 def sentence_records(doc: SourceDocument, cited: DocumentCitations | None = None) -> list[SentenceRecord]:
@@ -130,19 +123,19 @@ def _file_sha(path: Path) -> str:
 # --- FAISS -------------------------------------------------------------------------------------
 
 
-def make_faiss_index(vectors: np.ndarray, exact: bool | None = None):
-    """Inner-product index over normalized vectors: exact below ANN_THRESHOLD, HNSW above."""
+def make_faiss_index(vectors: np.ndarray, exact: bool | None = None, settings: IndexSettings = IndexSettings()):
+    """Inner-product index over normalized vectors: exact below settings.ann_threshold passages, HNSW above."""
     import faiss
 
     n, dim = vectors.shape
     if exact is None:
-        exact = n < ANN_THRESHOLD
+        exact = n < settings.ann_threshold
     if exact:
         index = faiss.IndexFlatIP(dim)
     else:
-        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
+        index = faiss.IndexHNSWFlat(dim, settings.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = settings.hnsw_ef_construction
+        index.hnsw.efSearch = settings.hnsw_ef_search
     index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index
 
@@ -247,7 +240,7 @@ def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, enco
             if entries:  # most texts have none: no empty file
                 _write_jsonl(work / BIBLIOGRAPHY, entries)
             np.save(work / "sentence_vectors.npy", sentence_vectors)
-            write_faiss_index(make_faiss_index(passage_vectors), work / "passages.faiss")
+            write_faiss_index(make_faiss_index(passage_vectors, settings=settings.index), work / "passages.faiss")
             manifest = {
                 "format": FORMAT,
                 "package_version": __version__,

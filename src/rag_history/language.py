@@ -21,11 +21,18 @@ _EN_WORDS = frozenset(
 )
 
 
+# The same words as typed without Turkish letters ("nasil", "kac", "icin"): a question typed
+# on a keyboard without them is still Turkish.
+_ASCII = str.maketrans("çğıöşüâîû", "cgiosuaiu")
+_TR_WORDS_TYPED = frozenset(w.translate(_ASCII) for w in _TR_WORDS) - _EN_WORDS - {"a", "i"}
+
+
 def detect_language(text: str, default: str = "tr") -> str:
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.replace("İ", "i").replace("I", "ı").lower() if not w.isascii() else w.lower()
+             for w in _WORD.findall(text)]
     if not words:
         return default
-    tr = sum(w in _TR_WORDS or not _TR_LETTERS.isdisjoint(w) for w in words)
+    tr = sum(w in _TR_WORDS or w in _TR_WORDS_TYPED or not _TR_LETTERS.isdisjoint(w) for w in words)
     en = sum(w in _EN_WORDS for w in words)
     if tr == en:
         return default

@@ -26,7 +26,7 @@ TURKISH_STOPWORDS = frozenset(
     nedir nerde nerede nereye niçin niye o olan olarak oldu olduğu olduğunu olmak olması olup olur
     on ona ondan onlar onların onu onun orada öyle pek sadece sanki siz şey şu şuna şunda şundan
     şunu tarafından üzere var ve veya ya yani yine zaten çok çünkü artık hangi hangisi kaç neydi
-    nelerdir neler idi imiş olmuştur olmuş olan olduğu etmiştir etti yaptı""".split()
+    nelerdir neler idi imiş olmuştur olmuş olan olduğu etmiştir etti yaptı peki""".split()
 )
 ENGLISH_STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being
@@ -94,6 +94,9 @@ class Tokenizer:
     # Cut stems to this many letters: Turkish words share a root prefix more reliably than
     # Snowball finds it ("cephane"/"cephaneye"); 0 keeps whole stems.
     prefix: int = 5
+    # Apply the Turkish rule that keeps a capitalized word's letters (names take their endings
+    # after an apostrophe); English names need no such care.
+    keep_names: bool = True
     _cache: dict = field(default_factory=dict, repr=False)
 
     def __call__(self, text: str) -> list[str]:
@@ -106,31 +109,40 @@ class Tokenizer:
             return [low for low, _ in words]
         missing = [key for key in dict.fromkeys(words) if key not in self._cache]
         if missing:
+            if len(self._cache) + len(missing) > STEM_CACHE_WORDS:
+                self._cache.clear()  # bounded: a server sees new question words for as long as it runs
             stems = _snowball(self.stemmer).stemWords([low for low, _ in missing])
             for (low, name), stem in zip(missing, stems):
-                if name and low.startswith(stem) and not _NAME_ENDING.match(low, len(stem)):
+                if self.keep_names and name and low.startswith(stem) and not _NAME_ENDING.match(low, len(stem)):
                     stem = low
                 self._cache[low, name] = stem if stem.isdigit() or not self.prefix else stem[: self.prefix]
         return [self._cache[key] for key in words]
 
 
+# Words whose stems a tokenizer remembers: the sources' vocabulary (a few thousand words a text)
+# and the questions' new words; past this the memory is dropped and refilled.
+STEM_CACHE_WORDS = 200_000
+
+
+@lru_cache(maxsize=None)
 def tokenizer_for(language: str) -> Tokenizer:
-    """The tokenizer for questions in a language; the article side is Turkish."""
+    """The tokenizer for text in a language, a source's or a question's (one per language, shared)."""
     if language == "en":
-        # English questions are matched against Turkish text: only names and numbers can match,
-        # so keep words unstemmed apart from the Turkish stemmer's view of names.
-        return Tokenizer(lower=english_lower, stopwords=ENGLISH_STOPWORDS | TURKISH_STOPWORDS)
+        return Tokenizer(lower=english_lower, stopwords=ENGLISH_STOPWORDS, stemmer="english", prefix=0,
+                         keep_names=False)
     return Tokenizer()
 
 
 class BM25Index:
     """BM25 over passages (bm25s, Lucene scoring)."""
 
-    def __init__(self, texts: Sequence[str], tokenizer: Tokenizer | None = None, k1: float = 1.2, b: float = 0.75):
+    def __init__(self, texts: Sequence[str], tokenizer: Tokenizer | Sequence[Tokenizer] | None = None,
+                 k1: float = 1.2, b: float = 0.75):
+        """`tokenizer`: one for every text, or one per text (each text in its own language)."""
         import bm25s
 
-        self.tokenizer = tokenizer or Tokenizer()
-        corpus = [self.tokenizer(t) or ["\u2205"] for t in texts]
+        per_text = tokenizer if isinstance(tokenizer, (list, tuple)) else [tokenizer or Tokenizer()] * len(texts)
+        corpus = [tok(t) or ["\u2205"] for tok, t in zip(per_text, texts)]
         self._bm25 = bm25s.BM25(k1=k1, b=b, method="lucene")
         self._bm25.index(corpus, show_progress=False)
         self._vocab = set(self._bm25.vocab_dict)

@@ -26,6 +26,9 @@ MAX_INPUT_BYTES = 64 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
                       r"\ud800-\udfff\ufffd]")
 EMPTY = {"en": "Please type a question.", "tr": "Lütfen bir soru yazın."}
+# The earlier questions a question is read with: a follow-up leans on the last one or two; six
+# leave room for a detour, and bound what every way in (chat, API, batch, terminal) carries.
+MAX_HISTORY_QUESTIONS = 6
 # A sentence of a long question ends at . ! ? … followed by a space.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 

@@ -13,7 +13,8 @@ from typing import Sequence
 from . import conversation
 from .language import detect_language
 from .lexical import ENGLISH_STOPWORDS, TURKISH_STOPWORDS, english_lower, fold, split_words, turkish_lower
-from .question import Question, clean_question
+from .question import MAX_HISTORY_QUESTIONS, Question, clean_question
+from .spelling import SpellingRestorer
 
 # What a question asks for, in Turkish and English, and how a sentence offers it.
 _MONTHS = ("ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|january|february|"
@@ -180,7 +181,12 @@ def alias_groups(text: str, names: list[str]) -> list[tuple[str, ...]]:
 
 
 class QuestionReader:
-    """Reads what a user typed, with the conversation before it, into a `Question`."""
+    """Reads what a user typed, with the conversation before it, into a `Question`; with a
+    `SpellingRestorer`, Turkish typed without its letters or in capitals is read in the
+    sources' own spelling."""
+
+    def __init__(self, restorer: SpellingRestorer | None = None):
+        self.restorer = restorer
 
     def read(self, typed, history: Sequence[str] = (), source: str | None = None) -> Question:
         clean = clean_question(typed)
@@ -188,11 +194,15 @@ class QuestionReader:
         previous = None
         # Each earlier question is read in the light of those before it; a preamble before the
         # asking sentence ("Mustafa Kemal wrote to Lenin. What did he ask for?") is one more.
-        for earlier in [clean_question(h).text for h in history] + ([preamble] if preamble else []):
-            previous = self._continued(self._parse(earlier), previous)
-        question = self._continued(self._parse(asking), previous)
+        recent = list(history)[-MAX_HISTORY_QUESTIONS:]
+        for earlier in [clean_question(h).text for h in recent] + ([preamble] if preamble else []):
+            previous = self._continued(self._parse(self._restored(earlier)), previous)
+        question = self._continued(self._parse(self._restored(asking)), previous)
         return _replace(question, typed=clean.text, source=source, history=tuple(history), omitted=clean.omitted,
                         typed_length=clean.typed_length)
+
+    def _restored(self, text: str) -> str:
+        return self.restorer.restore(text, detect_language(text)) if self.restorer else text
 
     def _parse(self, text: str, typed: str | None = None, about: str = "",
                asks_for: frozenset[str] | None = None) -> Question:

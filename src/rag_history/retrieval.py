@@ -15,14 +15,11 @@ import numpy as np
 
 from .chunking import Chunk
 from .index import LoadedIndex, sentence_positions
-from .lexical import BM25Index, Tokenizer, tokenizer_for
+from .lexical import BM25Index, tokenizer_for
 from .question import Question
+from .settings import RetrievalSettings, TermSettings
 from .termmap import TermMapper, TermMatch, numbers_of
 
-RRF_K = 60
-LEXICAL_WEIGHT = {"tr": 1.0, "en": 0.7}
-DENSE_CANDIDATES = 100
-SENTENCE_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -63,7 +60,7 @@ class Query:
         return next((m for m in self.terms if m.term == word), None)
 
 
-def rrf(rankings: list[tuple[np.ndarray, float]], size: int, k: int = RRF_K) -> np.ndarray:
+def rrf(rankings: list[tuple[np.ndarray, float]], size: int, k: int) -> np.ndarray:
     """Weighted reciprocal rank fusion: sum of weight / (k + rank) over rankings (rank from 1)."""
     fused = np.zeros(size, dtype=np.float64)
     for order, weight in rankings:
@@ -73,19 +70,31 @@ def rrf(rankings: list[tuple[np.ndarray, float]], size: int, k: int = RRF_K) -> 
 
 
 class Retriever:
-    def __init__(self, index: LoadedIndex, encoders):
+    def __init__(self, index: LoadedIndex, encoders, settings: RetrievalSettings = RetrievalSettings(),
+                 terms: TermSettings = TermSettings()):
         self.index = index
         self.encoders = encoders
+        self.settings = settings
         self.chunks = index.chunks
-        self.tokenizer = Tokenizer()
-        self.bm25 = BM25Index([c.search_text for c in self.chunks], self.tokenizer)
         position = sentence_positions(index.sentences)
+        # Each passage in its own language's words (a section's language: an English abstract of
+        # a Turkish article is English); a question is tokenized for every language there is.
+        self.chunk_languages = [next((index.sentences[position[c.source, j]].language for j in c.sentences
+                                      if (c.source, j) in position), "tr") for c in self.chunks]
+        self.languages = sorted(set(self.chunk_languages)) or ["tr"]
+        self.bm25 = BM25Index([c.search_text for c in self.chunks], [tokenizer_for(lang) for lang in self.chunk_languages])
         self._sentences_of = [np.array([position[(c.source, j)] for j in c.sentences if (c.source, j) in position],
                                        dtype=np.int64) for c in self.chunks]
         self.terms = TermMapper(index.vocabulary, index.vocab_vectors, encoders.terms,
-                                numbers_of(s.text for s in index.sentences))
+                                numbers_of(s.text for s in index.sentences), terms)
         self._source_ids = {name: i for i, name in enumerate(dict.fromkeys(c.source for c in self.chunks))}
         self._source_of = np.array([self._source_ids[c.source] for c in self.chunks], dtype=np.int64)
+
+    def lexical_weight(self, language: str) -> float:
+        """BM25's weight: full when most passages are in the question's language, lower when the
+        question reaches them through words mapped from another language."""
+        same = sum(lang == language for lang in self.chunk_languages) >= len(self.chunk_languages) / 2
+        return self.settings.lexical_weight_same_language if same else self.settings.lexical_weight_other_language
 
     def _only(self, source: str | None):
         """FAISS search parameters that keep to one text's passages (built in one run, so one id range)."""
@@ -107,10 +116,11 @@ class Retriever:
         # One term-model call for the question and its words: the per-call overhead dominates.
         vectors = self.encoders.terms.encode_queries([question.text, *words])
         terms = tuple(self.terms.match(words, question.language, vectors=vectors[1:]))
-        tokens = tokenizer_for(question.language)(question.text)
-        if question.language != "tr":
+        tokens = [t for lang in self.languages for t in tokenizer_for(lang)(question.text)]
+        if set(self.languages) - {question.language}:
             # Search with the sources' own words for what the question names in another language.
-            tokens += [t for m in terms if m.how != "exact" for w in m.words[:3] for t in self.tokenizer(w)]
+            tokens += [t for m in terms if m.how != "exact" for w in m.words[:3] for lang in self.languages
+                       for t in tokenizer_for(lang)(w)]
         return Query(question, vector, tuple(dict.fromkeys(tokens)), terms, vectors[0])
 
     def search(self, query: Query, k: int = 5) -> list[Passage]:
@@ -119,7 +129,8 @@ class Retriever:
         if n == 0:
             return []
         source = query.question.source
-        depth = min(n, max(DENSE_CANDIDATES, k))
+        s = self.settings
+        depth = min(n, max(s.dense_candidates, k))
         sims, ids = self.index.faiss_index.search(query.vector[None, :], depth, params=self._only(source))
         ids, sims = ids[0], sims[0]
         keep = ids >= 0
@@ -134,15 +145,15 @@ class Retriever:
             if len(hits) > depth:  # only the best `depth` need ordering, not every passage with a hit
                 hits = hits[np.argpartition(-lexical[hits], depth - 1)[:depth]]
             lex_order = hits[np.argsort(-lexical[hits], kind="stable")]
-            rankings.append((lex_order, LEXICAL_WEIGHT.get(query.language, 0.5)))
-        if SENTENCE_WEIGHT:
+            rankings.append((lex_order, self.lexical_weight(query.language)))
+        if s.sentence_weight:
             # A passage is also as good as its best sentence, which a long passage dilutes. Only
             # the candidates of the other two rankings are scored, so this stays cheap at scale.
             candidates = np.union1d(dense_order, lex_order)
             best = np.array([float(np.max(self.index.sentence_vectors[self._sentences_of[c]] @ query.vector))
                              if len(self._sentences_of[c]) else -1.0 for c in candidates])
-            rankings.append((candidates[np.argsort(-best, kind="stable")], SENTENCE_WEIGHT))
-        fused = rrf(rankings, n)
+            rankings.append((candidates[np.argsort(-best, kind="stable")], s.sentence_weight))
+        fused = rrf(rankings, n, s.rrf_k)
         if source is not None:
             fused[self._source_of != self._source_ids.get(source, -1)] = 0.0
         ranked = np.flatnonzero(fused)  # only passages some ranking found

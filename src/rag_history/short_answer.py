@@ -58,7 +58,9 @@ def short_answer(question: Question, sentences: list[str], file_starts: list[int
         plain = _REFERENCE.sub(lambda m: " " * len(m.group(0)), text)  # a reference's year is no answer
         for m in _finder(kind).finditer(plain):
             span = m.group(0).strip(" ,.;:")
-            if not span or _key(span) in given or (kind in ("person", "place") and m.start() == 0 and " " not in span):
+            if kind in ("person", "place") and m.start() == 0:
+                span = span.split(" ", 1)[1] if " " in span else ""  # a sentence's first capital says nothing
+            if not span or _key(span) in given:
                 continue
             start = text.index(span, m.start())
             display = english_date(span) if kind == "date" and question.language == "en" else span

@@ -15,15 +15,9 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
+from .settings import TermSettings
 from .lexical import ENGLISH_STOPWORDS, TURKISH_STOPWORDS, fold, split_words, turkish_lower
 
-# Calibrated on the project's question sets (see eval/README.md): true translations of names
-# and nouns score 0.68-0.93, unrelated nearest words 0.40-0.65.
-EMBEDDING_MATCH = 0.68
-# Looser, for checking that the evidence speaks of a term at all ("Assembly" ~ "Meclis" 0.67):
-# names the article never mentions stay below it (Enver 0.59, Radek 0.53, Lausanne 0.45).
-RELATED_MATCH = 0.62
-SPELLING_MATCH = 0.72
 
 
 @dataclass(frozen=True)
@@ -32,7 +26,7 @@ class TermMatch:
     words: tuple[str, ...]  # source words it maps to, best first (empty: not in the sources)
     score: float  # 1.0 for the same word, else spelling or embedding similarity
     how: str  # "exact", "spelling", "embedding" or "none"
-    related: tuple[str, ...] = ()  # words, plus embedding neighbours down to RELATED_MATCH
+    related: tuple[str, ...] = ()  # words, plus embedding neighbours down to TermSettings.related_match
 
     @property
     def found(self) -> bool:
@@ -52,7 +46,9 @@ def numbers_of(texts) -> set[str]:
 
 
 class TermMapper:
-    def __init__(self, vocabulary: list[str], vectors: np.ndarray, encoder, numbers: set[str] = frozenset()):
+    def __init__(self, vocabulary: list[str], vectors: np.ndarray, encoder, numbers: set[str] = frozenset(),
+                 settings: TermSettings = TermSettings()):
+        self.settings = settings
         self.vocabulary = vocabulary
         self.numbers = frozenset(numbers)
         self.vectors = vectors
@@ -84,8 +80,8 @@ class TermMapper:
         for term, m, row in zip(terms, spelled, sims):
             top = np.argpartition(-row, k - 1)[:k]
             top = top[np.argsort(-row[top])]
-            near = tuple(self.vocabulary[j] for j in top if row[j] >= EMBEDDING_MATCH)
-            loose = tuple(self.vocabulary[j] for j in top if row[j] >= RELATED_MATCH)
+            near = tuple(self.vocabulary[j] for j in top if row[j] >= self.settings.embedding_match)
+            loose = tuple(self.vocabulary[j] for j in top if row[j] >= self.settings.related_match)
             if term.isdigit():
                 near = loose = ()  # a year is in the sources as written or not at all
             if m is not None and m.how == "exact" and language == "tr":
@@ -118,11 +114,12 @@ class TermMapper:
             if abs(len(f) - len(key)) > 3:
                 continue
             matcher.set_seq1(f)
-            if matcher.real_quick_ratio() >= SPELLING_MATCH and matcher.quick_ratio() >= SPELLING_MATCH:
+            limit = self.settings.spelling_match
+            if matcher.real_quick_ratio() >= limit and matcher.quick_ratio() >= limit:
                 score = matcher.ratio()
                 if score > best_score:
                     best, best_score = i, score
-        if best is not None and best_score >= SPELLING_MATCH:
+        if best is not None and best_score >= self.settings.spelling_match:
             return TermMatch(term, (self.vocabulary[best],), best_score, "spelling")
         return None
 

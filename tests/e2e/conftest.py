@@ -98,3 +98,27 @@ def open_page(browser):
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(scope="module")
+def fast_assistant(tmp_path_factory):
+    """The real answerer and index format over the bundled article, embedded by the tests' hashing
+    encoder: the server's behaviour without the model's seconds (benchmarks/ measure the model)."""
+    from conftest import HashingEncoder  # tests/conftest.py: tests/ is on sys.path
+    from rag_history import Assistant
+    from rag_history.config import Settings
+    from rag_history.index import build_index, load_index
+
+    settings = Settings(source_dir=ROOT / "source_texts", index_dir=tmp_path_factory.mktemp("fast-index"))
+    encoder = HashingEncoder(settings.model)
+    build_index(settings.source_dir, settings.index_dir, settings.build, encoder, progress=False)
+    return Assistant(settings, load_index(settings.index_dir), encoder)
+
+
+@pytest.fixture(scope="module")
+def fast_url(fast_assistant):
+    """The real app (create_app: Gradio queue, guard, limits, /ask API) over fast_assistant."""
+    from .fast import serving
+
+    with serving(fast_assistant) as url:
+        yield url

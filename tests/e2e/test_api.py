@@ -40,19 +40,9 @@ def test_widget_script_embed_redirect_and_frame_policy(chat_url):
         assert "Ask the article" in r.read().decode()
     for path in ("/", "/embed/"):
         with urllib.request.urlopen(chat_url + path, timeout=30) as r:
-            assert r.headers["Content-Security-Policy"] == f"frame-ancestors {FRAME_ANCESTORS}"
+            assert r.headers["Content-Security-Policy"].endswith(f"; frame-ancestors {FRAME_ANCESTORS}")
     with urllib.request.urlopen(chat_url + "/embed?lang=tr", timeout=30) as r:
         assert r.url == chat_url + "/embed/?lang=tr"
-
-
-def test_frame_ancestors_option_rejects_other_directives():
-    from rag_history.errors import RagHistoryError
-    from rag_history.web.embed import DEFAULT_FRAME_ANCESTORS, frame_ancestors_policy
-
-    assert frame_ancestors_policy(None) == DEFAULT_FRAME_ANCESTORS
-    assert frame_ancestors_policy("'self', https://lms.example.edu") == "'self' https://lms.example.edu"
-    with pytest.raises(RagHistoryError, match="frame-ancestors"):
-        frame_ancestors_policy("'self'; script-src *")
 
 
 def test_article_text_is_escaped(assistant):

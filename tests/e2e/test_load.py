@@ -16,33 +16,15 @@ import statistics
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-from conftest import HashingEncoder  # tests/conftest.py: tests/ is on sys.path
+from .conftest import ROOT
+from .fast import TIMEOUT
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
 REQUESTS, CLIENTS, DISTINCT = 1000, 32, 40
-TIMEOUT = 120  # seconds per HTTP call: bounded even on a busy shared machine
-
-
-@pytest.fixture(scope="module")
-def fast_url(tmp_path_factory):
-    """The chat server over the bundled article, embedded by the hashing encoder."""
-    from rag_history import Assistant
-    from rag_history.config import Settings
-    from rag_history.index import build_index, load_index
-    from rag_history.web.server import RunningServer, ServeOptions, create_app
-
-    settings = Settings(source_dir=ROOT / "source_texts", index_dir=tmp_path_factory.mktemp("load-index"))
-    encoder = HashingEncoder(settings.model)
-    build_index(settings.source_dir, settings.index_dir, settings.build, encoder, progress=False)
-    assistant = Assistant(settings, load_index(settings.index_dir), encoder)
-    with RunningServer(create_app(assistant, ServeOptions(port=0)), "127.0.0.1", 0) as server:
-        yield server.url
 
 
 def ask(url: str, question: str) -> dict:

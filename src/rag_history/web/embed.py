@@ -2,6 +2,11 @@
 
 The widget is a plain script served by the app itself (no CDN, unlike Gradio's `<gradio-app>`
 web component): it opens the `/embed` view in an iframe.
+
+`--frame-ancestors` goes into a response header, so it is checked here against the CSP grammar
+of a source expression (no library parses CSP sources): anything else could end the directive
+(`;`), add a header line, or fail to encode as a header at all (a non-ASCII host). Host names in
+any script are turned into their ASCII (punycode) form with Python's IDNA codec.
 """
 
 from __future__ import annotations
@@ -9,13 +14,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from starlette.datastructures import MutableHeaders
-
 from ..errors import RagHistoryError
 
 # Any site may frame the chat: course pages live on many hosts. Restrict it with --frame-ancestors.
 DEFAULT_FRAME_ANCESTORS = "*"
-_SOURCE = re.compile(r"^('self'|'none'|\*|[a-z][a-z0-9+.-]*:|([a-z][a-z0-9+.-]*://)?[*\w.-]+(:(\d+|\*))?(/\S*)?)$", re.I)
+KEYWORDS = ("'self'", "'none'")  # the only keyword sources frame-ancestors takes
+# CSP source expressions (CSP Level 3, section 2.3.1): a scheme-source such as `https:`, or a
+# host-source: optional scheme, host (`*`, `*.` prefix allowed), optional port, optional path.
+# The host is matched after IDNA encoding, so it is ASCII here; the path excludes `;` and `,`,
+# which end a directive or a policy.
+_SCHEME = r"[a-z][a-z0-9+.-]*"
+_HOST = r"(\*|(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*\.?)"
+_PATH = r"(/[a-z0-9\-._~%!$&'()*+=:@/]*)?"
+_SCHEME_SOURCE = re.compile(rf"{_SCHEME}:", re.I)
+_HOST_SOURCE = re.compile(rf"(?P<scheme>{_SCHEME}://)?(?P<host>[^/:]+)(?P<port>:(\d{{1,5}}|\*))?(?P<path>/.*)?",
+                          re.I | re.S)
+_HOST_PART = re.compile(_HOST, re.I)
+_PATH_PART = re.compile(_PATH, re.I)
+_SPACES = re.compile(r"[ \t]+")
+_HELP = "use e.g. \"'self' https://lms.example.edu\" (space-separated), or * for any site"
 
 
 @dataclass(frozen=True)
@@ -34,32 +51,51 @@ def snippets(base_url: str) -> Snippets:
 
 
 def frame_ancestors_policy(sources: str | None) -> str:
-    """The CSP frame-ancestors source list, checked so that it cannot smuggle in other directives."""
-    value = " ".join((sources or DEFAULT_FRAME_ANCESTORS).replace(",", " ").split())
-    bad = [s for s in value.split() if not _SOURCE.match(s)]
-    if not value or bad:
-        raise RagHistoryError(f"--frame-ancestors: {' '.join(bad) or 'nothing given'} is not a CSP source "
-                              "(use e.g. \"'self' https://lms.example.edu\", or * for any site).")
-    return value
+    """The CSP frame-ancestors source list, one source per word, hosts in ASCII.
 
-
-class FrameAncestors:
-    """ASGI middleware adding `Content-Security-Policy: frame-ancestors ...` to every response.
-
-    Pure ASGI rather than BaseHTTPMiddleware, which would buffer Gradio's streamed queue events.
+    Refused with one line (RagHistoryError): an empty list, a `;`, `,` or line break, a source
+    that is not a CSP source expression, and 'none' beside other sources.
     """
+    value = DEFAULT_FRAME_ANCESTORS if sources is None else sources
+    if not value.replace("\t", " ").isprintable():
+        raise RagHistoryError(f"--frame-ancestors: {value!r} has a line break or control character; {_HELP}.")
+    words = [w for w in _SPACES.split(value.strip()) if w]
+    if not words:
+        raise RagHistoryError(f"--frame-ancestors: no source given; {_HELP}.")
+    policy = [_source(word) for word in words]
+    if "'none'" in policy and len(policy) > 1:
+        raise RagHistoryError(f"--frame-ancestors: 'none' must stand alone; {_HELP}.")
+    return " ".join(policy)
 
-    def __init__(self, app, policy: str):
-        self.app = app
-        self.header = f"frame-ancestors {policy}"
 
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
+def ascii_host(host: str) -> str:
+    """A host name in its ASCII form (IDNA: `öğrenci.edu.tr` -> `xn--renci-iua10a.edu.tr`), lowercased.
 
-        async def send_with_policy(message):
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)["Content-Security-Policy"] = self.header
-            await send(message)
+    Raises UnicodeError for a name the IDNA codec cannot encode (an empty or over-long label).
+    """
+    if host.isascii():
+        return host.lower()
+    return host.encode("idna").decode("ascii")
 
-        return await self.app(scope, receive, send_with_policy)
+
+def _source(word: str) -> str:
+    if word.lower() in KEYWORDS:
+        return word.lower()
+    if _SCHEME_SOURCE.fullmatch(word):
+        return word.lower()
+    match = _HOST_SOURCE.fullmatch(word)
+    bad = RagHistoryError(f"--frame-ancestors: {word!r} is not a CSP source; {_HELP}.")
+    if not match or any(ch in word for ch in ";,"):
+        raise bad
+    wildcard = match["host"].startswith("*.")
+    try:
+        host = ("*." if wildcard else "") + ascii_host(match["host"][2:] if wildcard else match["host"])
+    except UnicodeError:
+        raise bad from None
+    port = match["port"] or ""
+    if not _HOST_PART.fullmatch(host) or (port[1:].isdigit() and int(port[1:]) > 65535):
+        raise bad
+    path = match["path"] or ""
+    if not _PATH_PART.fullmatch(path):
+        raise bad
+    return f"{(match['scheme'] or '').lower()}{host}{port}{path}"

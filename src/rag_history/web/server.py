@@ -12,34 +12,27 @@ import os
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import gradio as gr
 import uvicorn
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, RedirectResponse
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..assistant import Assistant
 from ..errors import RagHistoryError
 from ..questionlog import QuestionLog
 from .app import build_blocks
-from .embed import FrameAncestors, frame_ancestors_policy, snippets
-from .limits import BodyLimit
+from .embed import snippets
+from .guard import Page, RequestGuard
+from .headers import SecurityHeaders
+from .limits import SESSION_CAPACITY, BodyLimit
+from .options import ServeOptions, cannot_serve
 
 STATIC = Path(__file__).parent / "static"
 STARTUP_TIMEOUT = 120.0  # seconds; a slow shared machine can take a while to import and bind
-
-
-@dataclass(frozen=True)
-class ServeOptions:
-    host: str = "127.0.0.1"
-    port: int = 7860  # 0: any free port
-    root_path: str = ""  # URL prefix (or full public URL) when behind a reverse proxy
-    frame_ancestors: str | None = None  # CSP frame-ancestors sources; None: embed.DEFAULT_FRAME_ANCESTORS
-    concurrency: int = 4  # answers admitted at once per page (computed in turn on the event loop: app.py)
-    question_log: QuestionLog | None = None  # where the chat logs questions and votes; None: nothing is logged
 
 
 # Gradio's queue records every event for its /monitoring summary (not served here) and by
@@ -57,23 +50,6 @@ def create_app(assistant: Assistant, options: ServeOptions) -> FastAPI:
         # failed try searches the whole sys.path again. Recording its absence makes that instant.
         sys.modules.setdefault("matplotlib", None)
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(FrameAncestors, policy=frame_ancestors_policy(options.frame_ancestors))
-    app.add_middleware(BodyLimit)
-
-    # Each Gradio mount would publish FastAPI's schema of its internal routes; the app's API is
-    # described at /gradio_api/info and /gradio_api/openapi.json.
-    @app.get("/openapi.json", include_in_schema=False)
-    @app.get("/embed/openapi.json", include_in_schema=False)
-    def no_schema():
-        raise HTTPException(404)
-
-    # The app has no file inputs: Gradio's upload routes would only store what strangers send.
-    @app.api_route("/embed/gradio_api/upload", methods=["GET", "POST", "PUT"], include_in_schema=False)
-    @app.api_route("/embed/gradio_api/upload_progress", methods=["GET", "POST"], include_in_schema=False)
-    @app.api_route("/gradio_api/upload", methods=["GET", "POST", "PUT"], include_in_schema=False)
-    @app.api_route("/gradio_api/upload_progress", methods=["GET", "POST"], include_in_schema=False)
-    async def no_upload():
-        raise HTTPException(404)
 
     @app.get("/widget.js", include_in_schema=False)
     def widget() -> FileResponse:
@@ -85,14 +61,23 @@ def create_app(assistant: Assistant, options: ServeOptions) -> FastAPI:
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(f"embed/{query}")
 
-    root = options.root_path.rstrip("/")
+    pages = {}
     # The embed mount comes first: the one at "/" would otherwise take its requests.
     for path, compact in (("/embed", True), ("/", False)):
+        blocks = build_blocks(assistant, compact=compact, concurrency=options.concurrency)
+        blocks.state_session_capacity = SESSION_CAPACITY  # read by the mount below
         gr.mount_gradio_app(
-            app, build_blocks(assistant, compact=compact, concurrency=options.concurrency), path=path,
-            root_path=(root + path.rstrip("/")) or None, css_paths=[STATIC / "chat.css"],
-            footer_links=[] if compact else ["api"], ssr_mode=False, mcp_server=False,
+            app, blocks, path=path, root_path=(options.root_path + path.rstrip("/")) or None,
+            css_paths=[STATIC / "chat.css"], footer_links=[] if compact else ["api"], ssr_mode=False,
+            mcp_server=False, show_error=False,  # a gr.Error's message still reaches the page
         )
+        pages[path.rstrip("/")] = Page.of(blocks)
+    # Outermost last: every reply gets the headers, then only this server's names pass, then the
+    # body limit, then only the routes and events the app uses.
+    app.add_middleware(RequestGuard, pages=pages)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=options.host_names(), www_redirect=False)
+    app.add_middleware(SecurityHeaders, frame_ancestors=options.frame_ancestors)
     return app
 
 
@@ -114,8 +99,7 @@ class RunningServer:
         while not self.server.started:
             if not self.thread.is_alive() or time.monotonic() > deadline:
                 self.server.should_exit = True
-                raise RagHistoryError(f"Cannot serve on {self.host}:{self.server.config.port} (in use, or "
-                                      "not an address of this machine); choose another with --host/--port.")
+                raise RagHistoryError(cannot_serve(self.host, self.server.config.port))
             time.sleep(0.05)
         return self
 
@@ -162,14 +146,17 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, root_
     # them from the cyclic collector, whose full passes over them stalled every request ~0.24 s.
     gc.collect()
     gc.freeze()
-    with RunningServer(app, host, port, root_path) as running:
-        base = public_url(running.url, root_path)
+    with RunningServer(app, options.host, options.port, options.root_path) as running:
+        base = public_url(running.url, options.root_path)
         embed = snippets(base)
         print(f"Ask the article: {base}/\n"
               f"API: gradio_client.Client(\"{base}/\").predict(\"...\", api_name=\"/ask\")\n"
               f"Embed as an iframe:\n  {embed.iframe}\n"
               f"or as a floating \"Ask the article\" button:\n  {embed.script}\n"
-              f"Sites allowed to frame it (CSP frame-ancestors): {frame_ancestors_policy(frame_ancestors)}\n"
+              f"Sites allowed to frame it (CSP frame-ancestors): {options.frame_ancestors}\n"
+              f"Host names it answers to: {', '.join(options.host_names())} (another: give the public URL "
+              "as --root-path)\n"
+              "The index is read once, now: after `rag-history build`, restart the server.\n"
               f"{_logging(question_log)}\n"
               "Press Ctrl+C to stop.", flush=True)
         try:
