@@ -3,8 +3,9 @@ from a new session?
 
 Starts `rag-history serve` (the real model, over a private index of source_texts/) on 127.0.0.1
 and a free port as its own process, then sends chat questions the way the page sends them (join
-the queue, read the event stream), each from a new session and each carrying a long chat
-history (~0.9 MB, under the 1 MB body limit: what a 200-turn conversation sent before issue 13),
+the queue, read the event stream), each from a new session and each carrying a long history
+(~0.9 MB of earlier questions, under the 1 MB body limit: as much as the 200-turn conversations
+of the old page sent before issue 13; the server keeps the last six),
 then /ask API calls, each its own session too. RSS of the server process is sampled before and
 after each phase (the median of several samples); the target is growth within 50 MB over 2,000
 sessions. Bounded: every request has a timeout and each phase a deadline.
@@ -27,7 +28,7 @@ from pathlib import Path
 from common import RAG_HISTORY, questions, rss_mb, summary_ms, write_json
 from server import free_port, private_env, start_server
 
-HISTORY_BYTES = 900_000  # the chat history each question carries: just under the 1 MB body limit
+HISTORY_BYTES = 900_000  # the earlier questions each question carries: just under the 1 MB body limit
 WARM_UP = 100  # sessions before the first RSS figure: imports, caches and allocator pools settle
 REQUEST_TIMEOUT = 60
 PHASE_DEADLINE = 1800  # seconds per phase; a request past it counts as an error
@@ -45,15 +46,15 @@ def call(port: int, method: str, path: str, body: bytes | None = None) -> tuple[
 
 
 def chat_event(port: int) -> int:
-    """The fn_index of the chat's question event: the queued one that takes the chat history."""
+    """The fn_index of the chat's question event: the queued one that takes the earlier questions."""
     config = json.loads(call(port, "GET", "/config")[1])
-    chatbots = {c["id"] for c in config["components"] if c["type"] == "chatbot"}
-    return next(d["id"] for d in config["dependencies"] if d["queue"] and chatbots & set(d["inputs"]))
+    carriers = {c["id"] for c in config["components"] if c["type"] == "json"}
+    return next(d["id"] for d in config["dependencies"] if d["queue"] and carriers & set(d["inputs"]))
 
 
-def chat(port: int, event: int, question: str, history: list, session: str) -> list:
-    """One question as the page sends it; returns the chat history it gets back."""
-    body = json.dumps({"data": [question, history, "en"], "fn_index": event, "trigger_id": None,
+def chat(port: int, event: int, question: str, history: list, session: str) -> dict:
+    """One question as the page sends it, with `history` its earlier questions; returns the turn."""
+    body = json.dumps({"data": [question, history, "en", ""], "fn_index": event, "trigger_id": None,
                        "session_hash": session}, ensure_ascii=False).encode()
     status, reply = call(port, "POST", "/gradio_api/queue/join", body)
     if status != 200:
@@ -130,15 +131,14 @@ def main() -> None:
         server = start_server(tmp, port, one_thread=False)
         try:
             event = chat_event(port)
-            turn = chat(port, event, qs[0], [], "bench-seed")  # one real question and its answer
-            turn_bytes = len(json.dumps(turn, ensure_ascii=False).encode())
-            history = turn * (HISTORY_BYTES // turn_bytes)
+            chat(port, event, qs[0], [], "bench-seed")  # one real question and its answer
+            history = qs * (HISTORY_BYTES // len(json.dumps(qs, ensure_ascii=False).encode()))
             idle = settled_rss(server.pid)
             for i in range(WARM_UP):
                 chat(port, event, qs[i % len(qs)], history, f"bench-warm-{i}")
             results = {
                 "model": "the real one (rag-history serve; no fake encoder)",
-                "history": {"messages": len(history), "bytes": len(json.dumps(history, ensure_ascii=False).encode())},
+                "history": {"questions": len(history), "bytes": len(json.dumps(history, ensure_ascii=False).encode())},
                 "idle_rss_mb": idle, "warm_up_sessions": WARM_UP, "target_growth_mb": RSS_TARGET_MB,
                 "chat": phase(server.pid, args.sessions, args.clients,
                               lambda i: chat(port, event, qs[i % len(qs)], history, f"bench-chat-{i}")),

@@ -212,6 +212,20 @@ def choose_threshold(ex: list[Example], p_answerable: np.ndarray) -> tuple[float
     return best["threshold"], table
 
 
+def dump(path: Path, ex: list[Example], probs: list[np.ndarray], xa: np.ndarray, p_answerable: np.ndarray,
+         extend: float) -> None:
+    """Each question's out-of-fold view, for reading what the model gets wrong."""
+    with open(path, "w", encoding="utf-8") as f:
+        for e, p, x, pa in zip(ex, probs, xa, p_answerable):
+            shown = " ".join(e.answerer.sentences[q].text for q in answer_positions(e, p, extend))
+            f.write(json.dumps({"set": e.set, "id": e.row["id"], "lang": e.row.get("lang"),
+                                "question": e.row["question"], "answerable": e.row.get("answerable", True),
+                                "p_answerable": round(float(pa), 3), "right": contains_any(shown, e.row.get("answer_contains", [])),
+                                "top_right": bool(e.labels[int(np.argmax(p))]), "any_right": bool(e.labels.any()),
+                                "features": dict(zip(ANSWERABLE_FEATURES, np.round(x, 3).tolist())),
+                                "answer": shown[:300]}, ensure_ascii=False) + "\n")
+
+
 def _plain(value):
     """numpy numbers as JSON numbers."""
     return value.item() if hasattr(value, "item") else str(value)
@@ -222,6 +236,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=MODEL_FILE)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--dump", type=Path, help="also write each question's out-of-fold figures here (JSON Lines)")
     parser.add_argument("--cache", type=Path, default=ROOT / "index" / "calibrate",
                         help="where the indexes of the question sets' sources are kept between runs")
     args = parser.parse_args(argv)
@@ -256,6 +271,8 @@ def main(argv=None) -> int:
     per_set = {name: figures([e for e in ex if e.set == name], [p for e, p in zip(ex, probs) if e.set == name],
                              p_answerable[[e.set == name for e in ex]], threshold, extend)
                for name in dict.fromkeys(e.set for e in ex)}
+    if args.dump:
+        dump(args.dump, ex, probs, xa, p_answerable, extend)
     # 4. The final models, on everything.
     sentence = replace(fit(np.vstack([e.features for e in ex]), np.concatenate([e.labels for e in ex]), c_sentence),
                        features=SENTENCE_FEATURES)

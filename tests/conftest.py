@@ -65,10 +65,31 @@ class HashingEncoder:
     encode_queries = encode
 
 
+def never_refusing_model():
+    """The fitted answer model with its abstention threshold at 0. Its answerability was fitted on
+    the real models' similarities, which a HashingEncoder's do not resemble: the tests that use one
+    check everything but that decision."""
+    from dataclasses import replace
+
+    from rag_history.scoring import AnswerModel
+
+    return replace(AnswerModel.load(), threshold=0.0)
+
+
+def use_fake_models(patch) -> None:
+    """Every Encoder the package makes is a HashingEncoder, every answer model never refuses.
+    `patch(target, value)`: monkeypatch.setattr, or plain setattr in another process."""
+    from rag_history import embedding, scoring
+
+    model = never_refusing_model()
+    patch(embedding, "Encoder", HashingEncoder)
+    patch(scoring.AnswerModel, "load", classmethod(lambda cls, path=None: model))
+
+
 @pytest.fixture
 def fake_encoder(monkeypatch):
-    """Every Encoder the package makes is a HashingEncoder: builds and loads take milliseconds."""
-    monkeypatch.setattr("rag_history.embedding.Encoder", HashingEncoder)
+    """Builds and loads take milliseconds (HashingEncoder), answers are never refused."""
+    use_fake_models(monkeypatch.setattr)
     return HashingEncoder
 
 

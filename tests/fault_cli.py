@@ -19,11 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from conftest import HashingEncoder  # noqa: E402
+from conftest import use_fake_models  # noqa: E402
 
-import rag_history.embedding  # noqa: E402
-
-rag_history.embedding.Encoder = HashingEncoder
+use_fake_models(setattr)
 
 from rag_history.cli import main  # noqa: E402
 

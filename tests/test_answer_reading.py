@@ -100,17 +100,6 @@ def _sentences(paragraphs: list[list[str]]) -> list[SentenceRecord]:
     return out
 
 
-def test_the_sentence_after_the_restatement_joins_a_why_answer_within_its_paragraph():
-    sentences = _sentences([["Direniş örgütlendi.", "Silaha ihtiyaç vardı.", "İç kaynaklar yetmiyordu."],
-                            ["Başka bir konu."]])
-    answerer = Answerer(sentences, np.eye(len(sentences), 4, dtype=np.float32))
-    why = query("Direniş neden silaha muhtaçtı?", "tr")
-    assert answerer.with_explanation(why, (1,)) == (1, 2)
-    assert answerer.with_explanation(why, (0, 1, 2)) == (0, 1, 2)  # three sentences at most
-    assert answerer.with_explanation(why, (2,)) == (2,)  # the next paragraph is another matter
-    assert answerer.with_explanation(query("Direniş ne zaman örgütlendi?", "tr"), (0,)) == (0,)
-
-
 def test_a_slot_the_question_fills_itself_is_no_answer():
     question = "Lenin, 26 Nisan 1920 tarihli mektuba hangi tarihte cevap verdi?"
     assert not offers("date", "26 Nisan 1920 tarihli mektupta Sovyetlerden yardım istendi.", question)
@@ -141,9 +130,16 @@ def test_parts_by_heading_else_by_position():
     assert parts["a.txt", "A"] == "introduction" and parts["a.txt", "C"] == "conclusion" and ("a.txt", "B") not in parts
 
 
-def test_a_question_naming_a_part_is_answered_from_that_part():
+def test_a_question_naming_a_part_takes_its_candidates_from_that_part():
+    from rag_history.chunking import Chunk
+    from rag_history.retrieval import Passage
+    from rag_history.scoring import AnswerModel
+
     sentences = _sentences([["Özetteki cümle."], ["Girişteki cümle."], ["Sonuçtaki cümle."]])
     sentences = [replace(r, section=t) for r, t in zip(sentences, ["Özet", "1. Giriş", "2. Sonuç"])]
-    answerer = Answerer(sentences, np.eye(len(sentences), 4, dtype=np.float32))
-    assert answerer.within_asked_part(query("Sonuç bölümüne göre ne oldu?", "tr"), {0: 1.0}) == {2: 0.5}
-    assert answerer.within_asked_part(query("Ne oldu?", "tr"), {0: 1.0}) == {0: 1.0}
+    vectors = np.eye(len(sentences), 4, dtype=np.float32)
+    answerer = Answerer(sentences, vectors, vectors, AnswerModel.load())
+    chunk = Chunk("a#1", "a.txt", "A", "Özet", 0, (0,), (0,), 0, 10, "Özetteki cümle.", 4)
+    passages = [Passage(chunk, 1.0, 1.0, 0.0)]
+    assert answerer.candidates(query("Sonuç bölümüne göre ne oldu?", "tr"), passages).positions == [2]
+    assert answerer.candidates(query("Ne oldu?", "tr"), passages).positions == [0]

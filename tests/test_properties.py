@@ -18,7 +18,7 @@ from rag_history.errors import QuestionError, SourceError
 from rag_history.index import build_index, load_index
 from rag_history.source import parse_document
 
-from conftest import HashingEncoder
+from conftest import HashingEncoder, never_refusing_model
 
 WORDS = ("Moskova Antlaşması Ankara hükümeti Lenin Mustafa Kemal Paşa 16 Mart 1921 tarihinde imzalanmıştır "
          "Sovyet Rusya ile Türkiye arasında dostluk kurulmuştur. İstanbul’un işgali v.d vb. 20. yüzyıl "
@@ -99,7 +99,7 @@ def test_answers_are_copied_sentences_with_the_sources_references(raw, data):
             build_index(config.source_dir, config.index_dir, config.build, encoder, progress=False)
         except SourceError:
             return  # e.g. NUL bytes: a file the loader refuses, with a message (test_robust_sources)
-        assistant = Assistant(config, load_index(config.index_dir), encoder)
+        assistant = Assistant(config, load_index(config.index_dir), encoder, never_refusing_model())
     # Questions in the source's own words reach the answering path; arbitrary ones test the rest.
     own_words = st.sampled_from(doc.sentences).map(lambda s: strip_citations(s.text))
     questions = data.draw(st.lists(st.one_of(own_words, question), min_size=1, max_size=4))

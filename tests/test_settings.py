@@ -68,11 +68,12 @@ def test_a_bad_variable_exits_2_in_a_real_process(tmp_path):
     assert "RAG_HISTORY_TOP_K='abc' is not a whole number" in run.stderr
 
 
-def test_k_reaches_the_retriever_and_wins_over_the_variable(ask, monkeypatch):
-    from rag_history.retrieval import Retriever
+def test_k_reaches_the_answer_and_wins_over_the_variable(ask, monkeypatch):
+    from rag_history.answer import Answerer
 
-    asked, search = [], Retriever.search
-    monkeypatch.setattr(Retriever, "search", lambda self, query, k=5: asked.append(k) or search(self, query, k))
+    asked, answer = [], Answerer.answer
+    monkeypatch.setattr(Answerer, "answer", lambda self, query, passages, shown=5: asked.append(shown)
+                        or answer(self, query, passages, shown))
     assert ask()[0] == 0
     assert ask("-k", "3")[0] == 0
     monkeypatch.setenv("RAG_HISTORY_TOP_K", "7")

@@ -29,6 +29,7 @@ def restorer():
     ("heyet moskovaya gitti mi", "heyet Moskova'ya gitti mi"),  # a common word stays common
     ("bu mucadeleye nasil baslandi", "bu mücadeleye nasıl baslandi"),  # a longer form of a known word
     ("Gümrü Antlaşması ne zaman imzalandı?", "Gümrü Antlaşması ne zaman imzalandı?"),  # as written: unchanged
+    ("Heyet ne zaman öldü?", "Heyet ne zaman öldü?"),  # typed with its letters: not the sources' "oldu"
 ])
 def test_typed_turkish_is_read_in_the_sources_spelling(restorer, typed, restored):
     assert restorer.restore(typed, "tr") == restored

@@ -23,9 +23,12 @@ from .scoring import Candidates, LinearModel, SentenceScorer
 
 ANSWERABLE_FEATURES = (
     "top_probability", "margin", "dense_max", "term_max", "names_top", "names_evidence", "names_known",
-    "names_count", "slot_asked", "slot_top", "slot_evidence", "focus_found", "coverage_top", "english", "follow_up",
+    "names_unmatched", "names_count", "slot_asked", "slot_top", "slot_evidence", "slot_on_topic",
+    "slot_on_topic_tr", "focus_found", "coverage_top", "aspect_top", "aspect_top_tr", "aspect_best", "english",
+    "follow_up",
 )
-SLOTS = ("date", "number", "person", "place")
+SLOTS = ("date", "number", "person", "place", "name")
+ON_TOPIC = 10  # the best-scored sentences in which a sentence offering the asked slot is looked for
 
 
 class Reason(Enum):
@@ -79,15 +82,31 @@ class AbstentionPolicy:
             "names_top": float(sentence_features[top, column["names_near"]]),
             "names_evidence": self.scorer.name_share(query, best),
             "names_known": self.scorer.name_share(query, self._sources(query)),
+            # A name that neither spelling nor the term model relates to anything of the sources
+            # ("Churchill"), as against one they only spell differently ("Gyumri" / "Gümrü").
+            "names_unmatched": float(any(all((query.term(w) is None or not query.term(w).related)
+                                             and not self.scorer.present(query, w, self._sources(query)) for w in g)
+                                         for g in q.aliases if not g[0].isdigit())),
             "names_count": min(len(q.aliases), 3) / 3,
             "slot_asked": float(bool(asked)),
             "slot_top": float(offered[0]) if asked else 1.0,
             "slot_evidence": float(any(offered)) if asked else 1.0,
+            # How much of the question a sentence that offers the slot covers: "Sivas Kongresi" with
+            # the date it opened, for "when did it end?", covers less than the sentence that answers.
+            "slot_on_topic": max((float(sentence_features[i, column["aspect_near"]]) for i in order[:ON_TOPIC]
+                                  if self._offers(sentence_features[i], column, asked)), default=0.0) if asked else 1.0,
+            "slot_on_topic_tr": 0.0,
             "focus_found": (sum(self.scorer.present(query, w, best) for w in focus) / len(focus)) if focus else 1.0,
             "coverage_top": float(sentence_features[top, column["coverage"]]),
+            "aspect_top": float(sentence_features[top, column["aspect_near"]]),
+            # The same for Turkish questions alone: their words are matched as written, where an
+            # English question's go through the term model and match less.
+            "aspect_top_tr": float(sentence_features[top, column["aspect_near"]]) if q.language == "tr" else 0.0,
+            "aspect_best": float(max(sentence_features[i, column["aspect_near"]] for i in order[:self.evidence_sentences])),
             "english": float(q.language == "en"),
             "follow_up": float(bool(q.about)),
         }
+        x["slot_on_topic_tr"] = x["slot_on_topic"] if q.language == "tr" else 0.0
         return np.asarray([x[f] for f in ANSWERABLE_FEATURES], dtype=np.float64)
 
     def decide(self, query: Query, x: np.ndarray) -> Decision:
@@ -98,8 +117,10 @@ class AbstentionPolicy:
             return Decision(False, p, Reason.ANSWERED, "", explanation)
         pull = self.model.contributions(x)
         groups = {
-            Reason.NAMES_MISSING: pull["names_top"] + pull["names_evidence"] + pull["names_known"],
-            Reason.SLOT_MISSING: pull["slot_top"] + pull["slot_evidence"] if values["slot_asked"] else 0.0,
+            Reason.NAMES_MISSING: pull["names_top"] + pull["names_evidence"] + pull["names_known"]
+            + pull["names_unmatched"],
+            Reason.SLOT_MISSING: pull["slot_top"] + pull["slot_evidence"] + pull["slot_on_topic"]
+            + pull["slot_on_topic_tr"] if values["slot_asked"] else 0.0,
         }
         reason, weight = min(groups.items(), key=lambda kv: kv[1])
         if weight >= 0:
@@ -145,8 +166,8 @@ class Scope:
         return cls(f"«{title}»", f"«{title}»", f"«{title}» metninde")
 
 
-_SLOT_WORDS = {"en": {"date": "when", "number": "how many", "person": "who", "place": "where"},
-               "tr": {"date": "tarihi", "number": "sayıyı", "person": "kişiyi", "place": "yeri"}}
+_SLOT_WORDS = {"en": {"date": "when", "number": "how many", "person": "who", "place": "where", "name": "the name"},
+               "tr": {"date": "tarihi", "number": "sayıyı", "person": "kişiyi", "place": "yeri", "name": "adı"}}
 
 
 def refusal_message(decision: Decision, language: str, scope: Scope) -> str:

@@ -30,6 +30,8 @@ OPENERS = {
     "tr": re.compile(r"^\s*(peki|ya|ayrıca|bir de|ve|o halde|öyleyse)\b[\s,]*", re.I),
     "en": re.compile(r"^\s*(and|what about|how about|and what about|also|then|so|but)\b[\s,]*", re.I),
 }
+# Content words a follow-up needs to carry its own predicate ("Oraya ne zaman varabildi?").
+OWN_PREDICATE_WORDS = 2
 # An English preposition before a name: "for Turkey" is replaced by "for the Soviets".
 _PREPOSITION = r"(?:for|to|with|in|of|from|by|against|about|on|at)"
 
@@ -38,6 +40,13 @@ _PREPOSITION = r"(?:for|to|with|in|of|from|by|against|about|on|at)"
 class Resolved:
     text: str  # the question to match, completed from the conversation
     about: str  # what it was understood to be about, as the earlier question names it
+    # The earlier question's own words stand in for the follow-up's ("Peki Kars?" asks what the
+    # earlier one asked); a follow-up with a predicate of its own asks what it says.
+    asks_as_before: bool = False
+
+
+# "bu dönemde", "o sırada", "in that period": pointing at a time, not at what was asked before.
+_TIME_AFTER_POINTING = re.compile(r"^(dönem|sıra|zaman|yıl|süre|tarih|günler|period|time|year|day)", re.I)
 
 
 def topic(question: Question) -> str:
@@ -76,7 +85,8 @@ def resolve(question: Question, previous: Question | None) -> Resolved | None:
     opener = OPENERS.get(language, OPENERS["en"]).match(question.text)
     rest = question.text[opener.end():] if opener else question.text
     words = [turkish_lower(w) if language == "tr" else w.lower() for w in split_words(rest)]
-    pointing = any(w in POINTING.get(language, POINTING["en"]) for w in words)
+    pointing = any(w in POINTING.get(language, POINTING["en"]) and not _TIME_AFTER_POINTING.match(nxt)
+                   for w, nxt in zip(words, words[1:] + [""]))
     names = [w for w in question.names if not w.isdigit()]
     earlier = topic(previous)
     if not earlier:
@@ -86,13 +96,17 @@ def resolve(question: Question, previous: Question | None) -> Resolved | None:
         # new name in place of the one it stands for.
         swapped = _swap_name(previous.text, rest, names, language)
         if swapped:
-            return Resolved(swapped, topic_of_text(swapped) or earlier)
+            return Resolved(swapped, topic_of_text(swapped) or earlier, asks_as_before=True)
     if names and not pointing:
         return None  # a question with names of its own and nothing pointing back stands alone
     if names:
         # Its own names, and a word pointing back ("oradaki beyanatında"): add only what it points to.
         return Resolved(f"{question.text} ({earlier})", earlier)
-    # No names of its own: "Who signed it?", "Ne zaman?", "Sonucu ne oldu?".
+    if len(question.words) >= OWN_PREDICATE_WORDS:
+        # "Oraya ne zaman varabildi?", "İkinci maddesi neyi düzenliyordu?": its own predicate, the
+        # earlier question's names for what it points to (its words would outweigh the follow-up's).
+        return Resolved(f"{question.text} ({earlier})", earlier)
+    # Too short to say what it asks of: "Ne zaman?", "Why?", "Sonucu ne oldu?".
     return Resolved(f"{question.text} {previous.text}", earlier)
 
 

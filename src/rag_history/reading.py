@@ -21,14 +21,29 @@ _MONTHS = ("ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|ka
            "march|april|may|june|july|august|september|october|november|december")
 # Turkish question words take case endings ("hangi tarihte", "hangi şehirde"): their stems are
 # followed by any word characters; English ones end at a word boundary.
+# Nouns that name a person, a quantity or a name asked for: "hangi komutan", "which leaders",
+# "what was the population", "the name of the ship". Words of any history text, not of one.
+_PERSON_NOUNS = (r"(?:kişi|komutan|kumandan|lider|önder|yönetici|bakan|temsilci|delege|elçi|başkan|heyet başkanı|"
+                 r"devlet adamı|subay|general|yazar|tarihçi|padişah|sultan|halife|kral|imparator|komiser|"
+                 r"person|people|leader|commander|general|officer|official|minister|representative|delegate|"
+                 r"ambassador|envoy|president|chairman|author|historian|scholar|king|queen|sultan|caliph|emperor|"
+                 r"pope|bishop|narrator|director|founder|signator(?:y|ies)|commissar|men|women)")
+_QUANTITY_NOUNS = (r"(?:nüfus|fiyat|maliyet|miktar|sayı|toplam|yüzde|tutar|uzunluk|süre|"
+                   r"population|price|cost|amount|number|total|percentage|share|size|length|sum)")
+# Turkish question words take case endings ("hangi tarihte", "hangi şehirde", "kimlerdi"): their
+# stems are followed by any word characters; English ones end at a word boundary.
 QUESTION_TYPES = {
     "date": re.compile(r"\b(ne zaman|hangi (?:tarih|yıl|gün)\w*|hangi ay(?:da|ı|ında)?\b|kaç yılında|tarihi\b|"
-                       r"tarihli|(?:when|what date|which date|which year|what year|which day|what day|"
-                       r"which month|what month|the date|dated)\b)", re.I),
-    "person": re.compile(r"\b(kim|kimdir|kimdi|kime|kimin|kimi|kimler|who|whom|whose|which person)\b", re.I),
-    "place": re.compile(r"\b(nere\w*|hangi (?:şehir|kent|bölge|yer|liman)\w*|(?:where|which city|which town|"
-                        r"which region|which place|which port)\b)", re.I),
-    "number": re.compile(r"\b(kaç|ne kadar|how many|how much|what number)\b", re.I),
+                       r"tarihli|ayın kaçında|(?:when|what date|which date|which year|what year|which day|what day|"
+                       r"which month|what month|the date|dated|in what year|in which year)\b)", re.I),
+    "person": re.compile(r"\b(kim\w*|who|whom|whose|which person|(?:hangi|which|what)\s+(?:\w+\s+){0,3}?"
+                         + _PERSON_NOUNS + r")\w*", re.I),
+    "place": re.compile(r"\b(nere\w*|hangi (?:şehir|kent|bölge|yer|liman|ülke|yol)\w*|(?:where|which city|which town|"
+                        r"which region|which place|which port|which country|what route|which route)\b)", re.I),
+    "number": re.compile(r"\b(kaç|ne kadar|how many|how much|what number|(?:what|which|ne|hangi)\s+(?:\w+\s+){0,2}?"
+                         + _QUANTITY_NOUNS + r")\w*", re.I),
+    "name": re.compile(r"\b(adı\w*|ismi\w*|the name of|what was it called|what is it called|which company|"
+                       r"which newspaper|which journal|which organi[sz]ation|which party|which ship)\b", re.I),
     "reason": re.compile(r"\b(neden|niçin|niye|ne için|hangi amaç|ne amaç|sebeb|nedeni|why|what for|"
                          r"for what purpose|what reason|motive|motives)\w*", re.I),
     "consequence": re.compile(r"\b(sonuç|sonucu|ne oldu|etkisi|katkı|how did .* end|result|outcome|"
@@ -153,13 +168,14 @@ def content_words(text: str, language: str) -> list[str]:
     return list(dict.fromkeys(words))
 
 
-def name_words(text: str, words: list[str], language: str) -> list[str]:
+def name_words(text: str, words: list[str], language: str, known_name=lambda word: False) -> list[str]:
     """The question's names and numbers: what an answer must be about, not just near."""
     split = split_words(text)
     first = split[0] if split else ""
-    # A capital on the first word says nothing, except in Turkish right before another capital
-    # ("Enver Paşa kimdir?", not "Yazar, Rusya'daki ..."); English questions open with "Besides", ...
-    first_is_name = language == "tr" and bool(re.match(r"\s*\w+\s+[A-ZÇĞİÖŞÜ]", text))
+    # A capital on the first word says nothing, unless the sources write the word as a name
+    # ("Lenin ne zaman öldü?") or, in Turkish, another capital follows ("Enver Paşa kimdir?", not
+    # "Yazar, Rusya'daki ..."); English questions open with "Besides", ...
+    first_is_name = known_name(first) or (language == "tr" and bool(re.match(r"\W*\w+\s+[A-ZÇĞİÖŞÜ]", text)))
     out = []
     for w in words:
         name = w[:1].isupper() and len(w) > 2 and (w != first or first_is_name)
@@ -208,7 +224,7 @@ class QuestionReader:
                asks_for: frozenset[str] | None = None) -> Question:
         language = detect_language(typed or text)
         words = content_words(text, language)
-        names = name_words(text, words, language)
+        names = name_words(text, words, language, self.restorer.is_name if self.restorer else (lambda w: False))
         return Question(
             typed=typed or text, text=text, language=language,
             asks_for=frozenset(question_types(typed or text)) if asks_for is None else asks_for,
@@ -220,8 +236,9 @@ class QuestionReader:
         resolved = conversation.resolve(question, previous)
         if resolved is None:
             return question
-        # What a follow-up asks for is its own ("And when?"), or failing that the earlier one's ("Peki Kars?").
-        asks_for = question.asks_for or previous.asks_for
+        # What a follow-up asks for is its own ("And when?"), or the earlier one's when the earlier
+        # question's words stand in for it ("Peki Kars?").
+        asks_for = question.asks_for or (previous.asks_for if resolved.asks_as_before else frozenset())
         return self._parse(resolved.text, typed=question.typed, about=resolved.about, asks_for=asks_for)
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .citations import strip_citations
+from .errors import RagHistoryError
 from .index import SentenceRecord
 from .lexical import ENGLISH_STOPWORDS, fold, split_words, tokenizer_for
 from .question import Question
@@ -33,8 +34,9 @@ from .settings import MODEL_FILE, AnswerSettings
 
 
 SENTENCE_FEATURES = (
-    "dense", "dense_gap", "term", "term_gap", "coverage", "coverage_near", "names", "names_near",
-    "date_offered", "date_missing", "number_offered", "number_missing", "person_offered", "place_offered",
+    "dense", "dense_gap", "term", "term_gap", "coverage", "coverage_near", "aspect", "aspect_near", "names",
+    "names_near", "date_offered", "date_missing", "number_offered", "number_missing", "person_offered",
+    "place_offered", "name_offered",
     "reason_cue", "consequence_cue", "manner_cue", "prev_gap", "next_gap", "passage_prior", "neighbour_only",
     "in_part", "abstract", "same_language", "length", "cited_author", "echo",
 )
@@ -49,6 +51,7 @@ CUES = {
                          r"sağlayarak|\bby (?:means of|sending|providing|\w+ing)\b|\bthrough\b|\bvia\b)", re.I),
 }
 _PERSON_EN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s*)?[A-Z][a-z]+)+\b")
+_CAPITALIZED = re.compile(r"(?<=\s)[A-ZÇĞİÖŞÜ][\w-]+")
 _PLACE_EN = re.compile(r"\b(?:in|at|to|from|near)\s+(?:the\s+)?[A-Z][a-z]+")
 
 
@@ -101,9 +104,19 @@ class AnswerModel:
 
 @lru_cache(maxsize=4)
 def _load_model(path: str) -> AnswerModel:
-    d = json.loads(Path(path).read_text(encoding="utf-8"))
-    return AnswerModel(LinearModel.from_dict(d["sentence"]), LinearModel.from_dict(d["answerable"]),
-                       float(d["threshold"]), float(d["extend"]), d.get("about", {}))
+    from .abstention import ANSWERABLE_FEATURES
+
+    try:
+        d = json.loads(Path(path).read_text(encoding="utf-8"))
+        model = AnswerModel(LinearModel.from_dict(d["sentence"]), LinearModel.from_dict(d["answerable"]),
+                            float(d["threshold"]), float(d["extend"]), d.get("about", {}))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise RagHistoryError(f"the answer model {path} cannot be read ({exc.__class__.__name__}); reinstall the "
+                              "package, or refit it with `make calibrate`.") from None
+    if model.sentence.features != SENTENCE_FEATURES or model.answerable.features != ANSWERABLE_FEATURES:
+        raise RagHistoryError(f"the answer model {path} was fitted for other features than this version computes; "
+                              "refit it with `make calibrate`.")
+    return model
 
 
 @dataclass(frozen=True)
@@ -197,6 +210,9 @@ class SentenceScorer:
         best_dense, best_term = float(dense.max()), float(term.max())
         terms = self.question_terms(query)
         total = sum(t.weight for t in terms)
+        # What the question asks about its names: the terms that are not names ("kaç maddeden", "ended").
+        aspect = [t for t in terms if t.term not in q.names]
+        aspect_total = sum(t.weight for t in aspect)
         question_stems = frozenset().union(*(t.stems for t in terms)) if terms else frozenset()
         surnames = {fold(w) for w in q.names}
         rows = []
@@ -208,10 +224,13 @@ class SentenceScorer:
                 "dense": float(dense[i]), "dense_gap": float(dense[i]) - best_dense,
                 "term": float(term[i]), "term_gap": float(term[i]) - best_term,
                 "coverage": self._coverage(terms, total, [p]), "coverage_near": self._coverage(terms, total, near),
+                "aspect": self._coverage(aspect, aspect_total, [p]),
+                "aspect_near": self._coverage(aspect, aspect_total, near),
                 "names": self.name_share(query, self.prefixes[p]),
                 "names_near": self.name_share(query, self.evidence(near)),
                 "person_offered": float("person" in q.asks_for and self._offers_person(text, q)),
                 "place_offered": float("place" in q.asks_for and self._offers_place(text, q)),
+                "name_offered": float("name" in q.asks_for and self._offers_name(text, q)),
                 "prev_gap": self._neighbour_gap(query, p, p - 1, best_dense),
                 "next_gap": self._neighbour_gap(query, p, p + 1, best_dense),
                 "passage_prior": candidates.prior.get(p, 0.0), "neighbour_only": float(p in candidates.neighbour),
@@ -259,6 +278,12 @@ class SentenceScorer:
                 if len(words) >= 2 and fold(words[0]) not in names:
                     return True
         return False
+
+    @staticmethod
+    def _offers_name(text: str, q: Question) -> bool:
+        """A capitalized word, not the sentence's first, that the question does not give."""
+        names = {fold(n) for n in q.names}
+        return any(fold(m.group(0)) not in names for m in _CAPITALIZED.finditer(text) if m.start() > 0)
 
     @staticmethod
     def _offers_place(text: str, q: Question) -> bool:

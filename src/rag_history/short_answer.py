@@ -50,7 +50,7 @@ class ShortAnswer:
 def short_answer(question: Question, sentences: list[str], file_starts: list[int]) -> ShortAnswer | None:
     """The span of the answer sentences that answers the question, or None (a why/how question,
     or nothing of the asked kind that the question does not already give)."""
-    kind = next((k for k in ("date", "number", "person", "place") if k in question.asks_for), None)
+    kind = next((k for k in ("date", "number", "person", "place", "name") if k in question.asks_for), None)
     if kind is None:
         return None
     given = {_key(m.group(0)) for m in _finder(kind).finditer(question.text)} | {_key(w) for w in question.words}

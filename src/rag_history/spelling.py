@@ -85,6 +85,10 @@ class SpellingRestorer:
             return text
         return _WORD.sub(lambda m: self._name_case(m.group(0)), text)
 
+    def is_name(self, word: str) -> bool:
+        """Whether the sources write this word as a name."""
+        return fold_key(re.split(f"[{APOSTROPHES}]", word, maxsplit=1)[0]) in self._names
+
     def _name_case(self, typed: str) -> str:
         word, apostrophe, ending = (re.split(f"([{APOSTROPHES}])", typed, maxsplit=1) + ["", ""])[:3]
         key = fold_key(word)
@@ -99,8 +103,10 @@ class SpellingRestorer:
             named = self._name_with_ending(key)
             if named:
                 return named
-        if turkish_lower(word) in self._spelled:
-            form = turkish_lower(word)  # already a spelling of the sources (or of Turkish)
+        if turkish_lower(word) in self._spelled or not word.isascii():
+            # Already a spelling of the sources (or of Turkish), or typed with Turkish letters: its
+            # letters are the typist's ("öldü" is not the sources' "oldu"); only its case may change.
+            form = turkish_lower(word)
         else:
             form = self._forms.get(key) or self._by_stem(key, word)
         if form is None:

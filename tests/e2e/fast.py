@@ -47,15 +47,18 @@ def post_json(url: str, path: str, body) -> tuple[int, bytes]:
 
 
 def chat_event(url: str, page: str = "") -> int:
-    """The fn_index of the chat's question event: the queued one that takes the chat history."""
+    """The fn_index of the chat's question event: the queued one that takes the earlier questions
+    (the chat's hidden JSON component)."""
     config = json.loads(request(url, "GET", f"{page}/config")[1])
-    chatbots = {c["id"] for c in config["components"] if c["type"] == "chatbot"}
-    return next(d["id"] for d in config["dependencies"] if d["queue"] and chatbots & set(d["inputs"]))
+    carriers = {c["id"] for c in config["components"] if c["type"] == "json"}
+    return next(d["id"] for d in config["dependencies"] if d["queue"] and carriers & set(d["inputs"]))
 
 
-def ask_in_chat(url: str, fn_index: int, question: str, history: list, session: str, lang: str = "en"):
-    """What the page does on Enter: (request size in bytes, the chat history it gets back)."""
-    body = json.dumps({"data": [question, history, lang], "fn_index": fn_index, "trigger_id": None,
+def ask_in_chat(url: str, fn_index: int, question: str, history: list, session: str, lang: str = "en",
+                source: str = ""):
+    """What the page does on Enter, with `history` the earlier questions it sends: (request size
+    in bytes, the turn it gets back: {"id", "asked", "html", "text", "vote"})."""
+    body = json.dumps({"data": [question, history, lang, source], "fn_index": fn_index, "trigger_id": None,
                        "session_hash": session}, ensure_ascii=False).encode()
     status, reply = post_json(url, "/gradio_api/queue/join", body)
     assert status == 200, reply[:300]

@@ -49,13 +49,13 @@ def test_article_text_is_escaped(assistant):
     """Markup in a source sentence or passage reaches the chat as text."""
     from dataclasses import replace
 
-    from rag_history.web.render import answer_html
+    from rag_history.web.render import Course, answer_html
 
     bad = "<img src=x onerror=alert(1)>"
     answer = assistant.ask(QUESTIONS[0])
     answer.sentences = [replace(s, text=bad + s.text) for s in answer.sentences]
     answer.passages = [replace(p, chunk=replace(p.chunk, text=bad + p.chunk.text)) for p in answer.passages]
-    html = answer_html(answer, "en")
+    html = answer_html(answer, Course.of(assistant.texts))
     assert "<img" not in html
     assert html.count("&lt;img src=x onerror=alert(1)&gt;") >= 1 + len(answer.passages)
 

@@ -93,24 +93,27 @@ def test_no_upload_route(chat_url, base):
 def _malformed(url: str) -> list[tuple[str, str, object]]:
     """Requests the page never sends, each of which Gradio answered with a 500 and a traceback."""
     ask = chat_event(url)
-    good = {"data": ["Moskova?", [], "en"], "fn_index": ask, "session_hash": "s1"}
+    good = {"data": ["Moskova?", [], "en", ""], "fn_index": ask, "session_hash": "s1"}
     return [
         ("POST", "/gradio_api/call/v2/ask", {}), ("POST", "/gradio_api/call/v2/ask", {"foo": 1}),
         ("POST", "/gradio_api/call/v2/ask", {"question": 7}), ("POST", "/gradio_api/call/ask", {}),
         ("POST", "/gradio_api/call/ask", {"foo": 1}), ("POST", "/gradio_api/call/ask", {"data": [1]}),
         ("POST", "/gradio_api/call/ask", {"data": ["a", "b"]}), ("POST", "/gradio_api/call/ask", [None]),
+        ("POST", "/gradio_api/call/ask", {"data": ["a", [], "b", "c"]}),
+        ("POST", "/gradio_api/call/v2/ask", {"question": "a", "nosuch": 1}),
         ("POST", "/gradio_api/call/nosuch", {"data": ["Moskova?"]}),
         ("POST", "/gradio_api/queue/join", {**good, "fn_index": 999}),
         ("POST", "/gradio_api/queue/join", {**good, "fn_index": -1}),
         ("POST", "/gradio_api/queue/join", {**good, "fn_index": str(ask)}),
         ("POST", "/gradio_api/queue/join", {**good, "fn_index": True}),
-        ("POST", "/gradio_api/queue/join", {**good, "data": [1, [], "en"]}),  # 'int' has no attribute 'replace'
-        ("POST", "/gradio_api/queue/join", {**good, "data": ["Moskova?", "not a list", "en"]}),
-        ("POST", "/gradio_api/queue/join", {**good, "data": ["Moskova?", [{"role": "x", "content": 1}], "en"]}),
-        ("POST", "/gradio_api/queue/join", {**good, "data": ["Moskova?", [{"role": "user", "content": [
-            {"type": "file", "file": {"path": "/etc/passwd"}}]}], "en"]}),
-        ("POST", "/gradio_api/queue/join", {**good, "data": ["Moskova?", [], "xx"]}),
-        ("POST", "/gradio_api/queue/join", {**good, "data": ["Moskova?", []]}),
+        ("POST", "/gradio_api/queue/join", {**good, "data": [1, [], "en", ""]}),  # 'int' has no attribute 'replace'
+        ("POST", "/gradio_api/queue/join", {**good, "data": ["Moskova?", "not a list", "en", ""]}),
+        ("POST", "/gradio_api/queue/join", {**good, "data": ["Moskova?", [{"role": "x", "content": 1}], "en", ""]}),
+        ("POST", "/gradio_api/queue/join", {**good, "data": ["Moskova?", [{"type": "file", "file": {
+            "path": "/etc/passwd"}}], "en", ""]}),
+        ("POST", "/gradio_api/queue/join", {**good, "data": ["Moskova?", [], "xx", ""]}),
+        ("POST", "/gradio_api/queue/join", {**good, "data": ["Moskova?", [], "en", "../../etc/passwd"]}),
+        ("POST", "/gradio_api/queue/join", {**good, "data": ["Moskova?", [], "en"]}),
         ("POST", "/gradio_api/queue/join", {**good, "session_hash": None}),
         ("POST", "/gradio_api/queue/join", {**good, "session_hash": "x" * 500}),
         ("POST", "/gradio_api/queue/join", {**good, "trigger_id": "x"}),
@@ -162,7 +165,7 @@ def test_answers_run_only_through_the_queue(fast_url):
     """/run/predict ran answers outside the queue's concurrency limit of 4."""
     config = json.loads(_request(fast_url, "GET", "/config")[1])
     unqueued = [d["id"] for d in config["dependencies"] if not d["queue"] and d["backend_fn"]]
-    question = {"data": ["Moskova Antlaşması ne zaman imzalandı?", [], "en"], "fn_index": chat_event(fast_url)}
+    question = {"data": ["Moskova Antlaşması ne zaman imzalandı?", [], "en", ""], "fn_index": chat_event(fast_url)}
     assert post_json(fast_url, "/gradio_api/run/predict", question)[0] == 404
     for path in ("/gradio_api/run/ask", "/gradio_api/api/ask", "/gradio_api/run/respond"):
         assert post_json(fast_url, path, {"data": ["Moskova Antlaşması ne zaman imzalandı?"]})[0] == 404

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from .conftest import FRAME_ANCESTORS
 from .fast import post_json, request, response, serving
-from .test_browser import ENGLISH, TURKISH, ask
+from .chat import ENGLISH, TURKISH, ask
 
 pytestmark = pytest.mark.e2e
 

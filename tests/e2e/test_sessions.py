@@ -1,11 +1,12 @@
-"""Conversations and sessions (issue 13): a question carries a bounded history, so a long
-conversation keeps working (at turn 225 its requests passed 1 MB and every later question got a
-413), and Gradio's per-session state is bounded. Memory itself is measured by
-benchmarks/sessions.py, not asserted here."""
+"""Conversations and sessions (issue 13): a question carries a bounded history (the page keeps the
+conversation and sends only its last questions), so a long conversation keeps working (at turn
+225 the old page's requests passed 1 MB and every later question got a 413), and Gradio's
+per-session state is bounded. Memory itself is measured by benchmarks/sessions.py, not asserted
+here."""
 
 from __future__ import annotations
 
-import copy
+from html import escape
 
 import pytest
 
@@ -18,31 +19,34 @@ QUESTIONS = ["Moskova Antlaşması ne zaman imzalandı?", "What did Mustafa Kema
 
 
 def test_a_300_turn_conversation_keeps_working(fast_url):
-    """The page sends back the history it was given, as the chat does, for 300 questions."""
-    from rag_history.web.limits import MAX_HISTORY_QUESTIONS, MAX_REQUEST_BYTES
+    """The page sends the last questions with each one, as the chat does, for 300 questions."""
+    from rag_history.question import MAX_HISTORY_QUESTIONS
+    from rag_history.web.limits import MAX_REQUEST_BYTES
 
-    event, history, sizes = chat_event(fast_url), [], []
+    event, asked, sizes = chat_event(fast_url), [], []
     for turn in range(300):
-        size, history = ask_in_chat(fast_url, event, f"{QUESTIONS[turn % 4]} ({turn})", history, "long-talk")
+        size, reply = ask_in_chat(fast_url, event, f"{QUESTIONS[turn % 4]} ({turn})",
+                                  asked[-MAX_HISTORY_QUESTIONS:], "long-talk")
         sizes.append(size)
-        assert f"({turn})" in history[-2]["content"][0]["text"] and "rh-answer" in history[-1]["content"][0]["text"]
-    questions = [m for m in history if m["role"] == "user"]
-    assert len(questions) == MAX_HISTORY_QUESTIONS + 1  # the kept ones and the new one
-    assert "(299)" in questions[-1]["content"][0]["text"] and "(293)" in questions[0]["content"][0]["text"]
-    assert max(sizes) < MAX_REQUEST_BYTES / 10 and max(sizes[50:]) <= 1.2 * max(sizes[:50])
+        assert f"({turn})" in reply["html"] and "rh-answer" in reply["html"] and reply["asked"].endswith(f"({turn})")
+        asked.append(reply["asked"])
+    assert max(sizes) < MAX_REQUEST_BYTES / 100 and max(sizes[50:]) <= 1.2 * max(sizes[:50])
 
 
-def test_history_beyond_the_limits_is_dropped_oldest_first(fast_url):
-    from rag_history.web.limits import MAX_HISTORY_QUESTIONS, MAX_MESSAGE_CHARS
+def test_history_beyond_the_limits_is_dropped_oldest_first(fast_url, fast_assistant):
+    from rag_history.question import MAX_HISTORY_QUESTIONS
 
     event = chat_event(fast_url)
-    _, turn = ask_in_chat(fast_url, event, QUESTIONS[0], [], "limits")
-    history = [copy.deepcopy(message) for message in turn * 20]
-    history[-4]["content"][0]["text"] = "x" * MAX_MESSAGE_CHARS  # not a message this server wrote
-    _, kept = ask_in_chat(fast_url, event, QUESTIONS[1], history, "limits")
-    assert kept[:-2] == history[-3:]  # after the over-long message only
-    _, kept = ask_in_chat(fast_url, event, QUESTIONS[1], turn * 20, "limits")
-    assert kept[:-2] == (turn * 20)[-2 * MAX_HISTORY_QUESTIONS:]
+    # The question the follow-up leans on, then more than the limit of others after it.
+    history = ["Tell me about the Treaty of Moscow"] + [QUESTIONS[1]] * (3 * MAX_HISTORY_QUESTIONS)
+    _, reply = ask_in_chat(fast_url, event, "When was it signed?", history, "limits")
+    kept = fast_assistant.ask("When was it signed?", history=history[-MAX_HISTORY_QUESTIONS:]).about
+    assert kept and kept != fast_assistant.ask("When was it signed?", history=history[:1]).about
+    assert f'<p class="rh-about">(about: {escape(kept)})</p>' in reply["html"]  # read with the last six only
+    for bad in ("not a list", [{"role": "user", "content": "Moskova?"}], [1, 2], {"q": "x"}):
+        status, _ = post_json(fast_url, "/gradio_api/queue/join",
+                              {"data": [QUESTIONS[0], bad, "en", ""], "fn_index": event, "session_hash": "limits"})
+        assert status == 422, bad
 
 
 def test_gradio_keeps_a_bounded_number_of_sessions(fast_assistant):

@@ -9,9 +9,10 @@ checks Gradio's event bodies, so this middleware does, from the Blocks' own even
 
 - each event runs through the route its page uses: queued events (answers) only through the
   queue, whose concurrency limit bounds them; unqueued ones (label switches) through /run/predict;
-- each input value must fit its component: text (cut at MAX_TEXT_CHARS), one of a Radio's choices,
-  a chat history of text messages (trimmed by limits.trimmed_history), an example's index;
-  components of other kinds pass as sent, bounded by the body limit only;
+- each input value must fit its component: text (cut at MAX_TEXT_CHARS), one of a Radio's or a
+  Dropdown's choices, a history of earlier questions (a list of text, trimmed by
+  limits.earlier_questions), an example's index; components of other kinds pass as sent, bounded
+  by the body limit only; a named API's parameters that have defaults may be left out;
 - the body Gradio gets is rebuilt from the checked values, without other keys;
 - error replies are short: a longer one (FastAPI's validation errors echo the request) or any
   5xx is replaced by its status phrase, so no exception text reaches a client.
@@ -21,6 +22,7 @@ Pure ASGI rather than BaseHTTPMiddleware, which would buffer Gradio's streamed q
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from dataclasses import dataclass, field
@@ -30,7 +32,7 @@ from urllib.parse import parse_qsl
 
 import gradio as gr
 
-from .limits import MAX_ERROR_BYTES, MAX_TEXT_CHARS, trimmed_history
+from .limits import MAX_ERROR_BYTES, MAX_TEXT_CHARS, earlier_questions
 
 API = "/gradio_api"
 # What Gradio's page, its API view and gradio_client request, relative to a page's mount.
@@ -41,7 +43,7 @@ APP_GET = {"/widget.js", "/embed"}  # server.py's own routes
 # Gradio's session hashes are 10-11 characters from the page, a UUID from gradio_client.
 _SESSION = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _EVENT_ID = re.compile(r"[0-9a-f]{32}")
-_MESSAGE_KEYS = {"role", "content", "metadata", "options"}
+_REQUIRED = object()  # the default of a parameter that has none
 # Gradio builds the app's own URLs (/config's root, the API page) from these headers when a request
 # has them; dropped, so that only the Host header counts, and that only for the names the server
 # answers to (TrustedHostMiddleware, server.py). uvicorn has already applied X-Forwarded-Proto
@@ -63,10 +65,17 @@ class Event:
     queued: bool
     names: tuple[str, ...]  # the function's parameter names (call/v2 takes them as keys)
     checks: tuple[Check, ...]
+    defaults: tuple  # per parameter: its default, or _REQUIRED (Gradio itself fills none in)
+
+    @property
+    def required(self) -> int:
+        return sum(d is _REQUIRED for d in self.defaults)
 
     def data(self, values) -> list:
-        if not isinstance(values, list) or len(values) != len(self.checks):
-            raise Refused(422, f"data must be a list of {len(self.checks)} value(s).")
+        if not isinstance(values, list) or not self.required <= len(values) <= len(self.checks):
+            count = f"{self.required} to {len(self.checks)}" if self.required < len(self.checks) else len(self.checks)
+            raise Refused(422, f"data must be a list of {count} value(s).")
+        values = values + list(self.defaults[len(values):])
         return [check(value) for check, value in zip(self.checks, values)]
 
 
@@ -84,7 +93,8 @@ class Page:
         for index, fn in blocks.fns.items():
             if fn.fn is None:  # runs in the browser only
                 continue
-            event = Event(fn.queue, tuple(fn.input_parameter_names), tuple(_check(c) for c in fn.inputs))
+            event = Event(fn.queue, tuple(fn.input_parameter_names), tuple(_check(c) for c in fn.inputs),
+                          _defaults(fn.fn, len(fn.inputs)))
             page.events[index] = event
             if fn.api_visibility == "public" and fn.api_name:
                 page.api[fn.api_name] = event
@@ -178,18 +188,31 @@ class RequestGuard:
             raise Refused(422, "The body must be a JSON object.")
         if not v2:
             return {"data": event.data(body.get("data"))}
-        unknown = set(body) - set(event.names)
-        if unknown or set(event.names) - set(body):
-            raise Refused(422, f"Give exactly these keys: {', '.join(event.names)}.")
-        return dict(zip(event.names, event.data([body[name] for name in event.names])))
+        required = event.names[:event.required]
+        if set(body) - set(event.names) or set(required) - set(body):
+            raise Refused(422, f"Give these keys: {', '.join(required)}; and, if you like: "
+                               f"{', '.join(event.names[event.required:]) or 'no others'}.")
+        return dict(zip(event.names, event.data([body.get(n, d) for n, d in zip(event.names, event.defaults)])))
+
+
+def _defaults(fn, count: int) -> tuple:
+    """Each of the `count` input parameters' default, _REQUIRED for none (gr.api's optional ones)."""
+    try:
+        params = [p for p in inspect.signature(fn).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        params = []
+    if len(params) != count:  # the function takes more than its inputs (event data): no defaults
+        return (_REQUIRED,) * count
+    return tuple(_REQUIRED if p.default is p.empty else p.default for p in params)
 
 
 def _check(component) -> Check:
     """The check of one input component's value."""
-    if isinstance(component, gr.Radio):
+    if isinstance(component, (gr.Radio, gr.Dropdown)):
         values = [value for _, value in component.choices]
         return lambda value: _one_of(value, values)
-    if isinstance(component, gr.Chatbot):
+    if isinstance(component, gr.JSON) or _takes_texts(component):  # the chat's earlier questions, /ask's history
         return _history
     if isinstance(component, gr.Dataset):
         count = len(component.samples)
@@ -219,23 +242,18 @@ def _index(value, count: int):
     return value
 
 
+def _takes_texts(component) -> bool:
+    """A gr.api parameter typed `list[str]` (or `list[str] | None`)."""
+    info = component.api_info()
+    return {"type": "array", "items": {"type": "string"}} in [info, *info.get("oneOf", [])]
+
+
 def _history(value) -> list:
     if value is None:
         return []
-    if not isinstance(value, list) or not all(_is_message(m) for m in value):
-        raise Refused(422, "The chat history must be a list of text messages.")
-    return trimmed_history(value)
-
-
-def _is_message(message) -> bool:
-    if not isinstance(message, dict) or not set(message) <= _MESSAGE_KEYS or "role" not in message:
-        return False
-    content = message.get("content")
-    parts = content if isinstance(content, list) else [{"type": "text", "text": content}]
-    return (message["role"] in ("user", "assistant")
-            and all(isinstance(p, dict) and p.get("type") == "text" and isinstance(p.get("text"), str)
-                    and set(p) <= {"type", "text"} for p in parts)
-            and isinstance(message.get("metadata") or {}, dict) and isinstance(message.get("options") or [], list))
+    if not isinstance(value, list) or not all(isinstance(q, str) for q in value):
+        raise Refused(422, "The history must be a list of the earlier questions, as text.")
+    return earlier_questions(value)
 
 
 def _app_path(scope) -> str:

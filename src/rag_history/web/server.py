@@ -64,11 +64,12 @@ def create_app(assistant: Assistant, options: ServeOptions) -> FastAPI:
     pages = {}
     # The embed mount comes first: the one at "/" would otherwise take its requests.
     for path, compact in (("/embed", True), ("/", False)):
-        blocks = build_blocks(assistant, compact=compact, concurrency=options.concurrency)
+        blocks = build_blocks(assistant, compact=compact, concurrency=options.concurrency,
+                              question_log=options.question_log)
         blocks.state_session_capacity = SESSION_CAPACITY  # read by the mount below
         gr.mount_gradio_app(
             app, blocks, path=path, root_path=(options.root_path + path.rstrip("/")) or None,
-            css_paths=[STATIC / "chat.css"], footer_links=[] if compact else ["api"], ssr_mode=False,
+            css_paths=[STATIC / "chat.css"], footer_links=[], ssr_mode=False,
             mcp_server=False, show_error=False,  # a gr.Error's message still reaches the page
         )
         pages[path.rstrip("/")] = Page.of(blocks)

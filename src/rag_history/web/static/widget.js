@@ -3,14 +3,17 @@
  *   <script src="https://CHAT-HOST/widget.js" data-lang="tr" data-theme="light" defer></script>
  *
  * data-lang: tr | en (default: the page's, then the browser's language); data-theme: light |
- * dark (default: the reader's preference); data-label: the button text. Served by the chat
- * itself: no third-party script, and nothing is loaded until the button is pressed.
+ * dark (default: the reader's preference); data-label: the button text; data-source: the file
+ * name of the one text to answer from (default: every text of the course). Served by the chat
+ * itself: no third-party script, and nothing is loaded until the button is pressed. Escape
+ * closes the panel, also while focus is inside the chat (the chat posts a message to this page).
  */
 (function () {
   "use strict";
   var script = document.currentScript;
   if (!script || window.ragHistoryWidget) return;
   var base = script.src.replace(/\/widget\.js(\?.*)?$/, "");
+  var chatOrigin = new URL(base + "/").origin;
   var data = script.dataset;
   var langTag = data.lang || document.documentElement.lang || navigator.language || "";
   var lang = langTag.toLowerCase().indexOf("tr") === 0 ? "tr" : "en";
@@ -67,7 +70,9 @@
     if (open && !frame) {  // the chat loads on first use, not with the course page
       frame = document.createElement("iframe");
       frame.title = text.title;
-      frame.src = base + "/embed/?lang=" + lang + "&__theme=" + theme;
+      frame.allow = "clipboard-write";  // the chat's Copy buttons
+      frame.src = base + "/embed/?lang=" + lang + "&__theme=" + theme +
+        (data.source ? "&source=" + encodeURIComponent(data.source) : "");
       panel.appendChild(frame);
     }
     panel.classList.toggle("rh-open", open);
@@ -78,6 +83,10 @@
   close.addEventListener("click", function () { setOpen(false); });
   document.addEventListener("keydown", function (e) {
     if (e.key === "Escape" && panel.classList.contains("rh-open")) setOpen(false);
+  });
+  window.addEventListener("message", function (e) {  // Escape pressed inside the chat's iframe
+    if (frame && e.source === frame.contentWindow && e.origin === chatOrigin && e.data &&
+        e.data.type === "rag-history:close" && panel.classList.contains("rh-open")) setOpen(false);
   });
 
   function mount() {
