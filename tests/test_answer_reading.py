@@ -95,7 +95,7 @@ def _sentences(paragraphs: list[list[str]]) -> list[SentenceRecord]:
     out, start = [], 0
     for p, texts in enumerate(paragraphs):
         for text in texts:
-            out.append(SentenceRecord("a.txt", len(out), text, start, start + len(text), p, "s", "tr", None, "author"))
+            out.append(SentenceRecord("a.txt", len(out), text, start, start + len(text), p, "s", "tr"))
             start += len(text) + 1
     return out
 

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from conftest import FIXTURE_NAME, SOURCE_DIR
-from rag_history.citations import find_citations
+from rag_history.citations import find_references
 from rag_history.cli import main
 
 pytestmark = pytest.mark.integration
@@ -49,7 +49,7 @@ def test_citations_lists_every_reference_with_where_it_is_cited(cli, article_doc
     code, out, _ = cli("citations", "--json")
     refs = json.loads(out)
     assert code == 0
-    in_article = {c.key for p in article_doc.paragraphs for _, _, c in find_citations(p.text)}
+    in_article = {c.key for p in article_doc.paragraphs for r in find_references(p.text) for c in r.works}
     assert {r["reference"] for r in refs} == in_article
     sofuoglu = next(r for r in refs if r["reference"] == "Sofuoğlu, 2005")
     assert sofuoglu["pages"] == ["204"]

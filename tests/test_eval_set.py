@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rag_history.citations import attribute, find_citations
+from rag_history.citations import attribute, find_references
 from rag_history.evaluation import norm
 from rag_history.source import load_document
 
@@ -46,7 +46,7 @@ def article():
     """Normalized sentences (line wrapping and page breaks joined) and each one's reference."""
     doc = load_document(ARTICLE)
     refs = [f"{a.citation.author} {a.citation.year}" if a.citation else None for a in attribute(doc)]
-    cited = {f"{c.author} {c.year}" for p in doc.paragraphs for _, _, c in find_citations(p.text)}
+    cited = {f"{c.author} {c.year}" for p in doc.paragraphs for r in find_references(p.text) for c in r.works}
     return [norm(s.text) for s in doc.sentences], refs, cited
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from rag_history.assistant import Assistant
 from rag_history.chunking import ChunkSettings, chunk_document
-from rag_history.citations import attribute, find_citations, strip_citations
+from rag_history.citations import attribute, find_references, strip_citations
 from rag_history.config import Settings
 from rag_history.errors import QuestionError, SourceError
 from rag_history.index import build_index, load_index
@@ -76,7 +76,7 @@ def _check_reference(doc, sentence, citation, how) -> None:
     if how == "own":
         assert citation.raw in sentence.text
     elif how == "following":
-        later = [c.raw for at, _, c in find_citations(paragraph.text) if paragraph.file_offset(at) >= sentence.end]
+        later = [r.raw for r in find_references(paragraph.text) if paragraph.file_offset(r.start) >= sentence.end]
         assert later and later[0] == citation.raw
     else:
         assert how == "author" and citation is None

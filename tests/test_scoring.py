@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag_history.citations import Citation
+from rag_history.citations import Citation, Reference
 from rag_history.index import SentenceRecord
 from rag_history.reading import QuestionReader
 from rag_history.retrieval import Query
@@ -32,8 +32,10 @@ def records() -> list[SentenceRecord]:
     for i, (text, p, lang) in enumerate(zip(TEXTS, PARAGRAPHS, LANGUAGES)):
         citation = Citation("(Sofuoğlu, 2005)", ("Sofuoğlu",), "2005", "") if "Sofuoğlu" in text else None
         section = "Abstract" if lang == "en" else "1. Giriş"
-        out.append(SentenceRecord("a.txt", i, text, start, start + len(text), p, section, lang, citation,
-                                  "own" if citation else "author"))
+        at = text.find("(Sofuoğlu, 2005)")
+        refs = (Reference(citation.raw, at, at + len(citation.raw), (citation,)),) if citation else ()
+        out.append(SentenceRecord("a.txt", i, text, start, start + len(text), p, section, lang, refs,
+                                  (citation,) if citation else (), "own" if citation else "author"))
         start += len(text) + 1
     return out
 

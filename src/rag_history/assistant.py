@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .answer import Answer, Answerer
+from .bibliography import BibEntry
 from .citations import Citation
 from .config import Settings
 from .errors import IndexProblem
@@ -29,12 +30,16 @@ from .source import TextInfo
 
 @dataclass(frozen=True)
 class ReferenceUse:
-    """A reference and the sentences it supports, for the references view and `citations`."""
+    """A cited work, or an entry of a reference list, and the sentences it supports: the references
+    view and `rag-history citations`."""
 
-    citation: Citation  # the first form in which the article writes it
-    key: str
-    sentences: tuple[SentenceRecord, ...]
+    citation: Citation | None  # the first form in which the text cites it; None for an entry never cited
+    key: str  # "Sofuoğlu, 2005"
+    sentences: tuple[SentenceRecord, ...]  # every sentence it supports, its own or the one before it
     pages: tuple[str, ...]
+    source: str = ""  # the text citing it
+    entry: BibEntry | None = None  # its entry in the text's reference list
+    status: str = "cited"  # "cited"; "no entry": the text's reference list has none for it; "never cited": an entry no sentence cites
 
 
 class Assistant:
@@ -116,19 +121,35 @@ class Assistant:
         return next((t for t in self.texts if t.name == name), None)
 
     def references(self, source: str | None = None) -> list[ReferenceUse]:
-        """Every reference in the sources (or in one text) with the sentences it supports, in order
-        of first use."""
-        groups: dict[str, list[SentenceRecord]] = {}
-        first: dict[str, Citation] = {}
+        """Every work the sources (or one text) cite, with the sentences it supports, in order of
+        first use; then the entries of their reference lists that no sentence cites."""
+        groups: dict[tuple[str, str], list[SentenceRecord]] = {}  # a work belongs to the text citing it
+        first: dict[tuple[str, str], Citation] = {}
         for s in self.index.sentences:
-            if s.citation is None or (source is not None and s.source != source):
+            if source is not None and s.source != source:
                 continue
-            key = s.source + "|" + _reference_key(s.citation)  # a reference belongs to the text citing it
-            groups.setdefault(key, []).append(s)
-            first.setdefault(key, s.citation)
-        return [ReferenceUse(first[k], first[k].key, tuple(v),
-                             tuple(dict.fromkeys(s.citation.pages for s in v if s.citation.pages)))
-                for k, v in groups.items()]
+            for c in s.cited:
+                key = (s.source, f"entry {c.entry}" if c.entry else _reference_key(c))
+                if s not in groups.setdefault(key, []):
+                    groups[key].append(s)
+                first.setdefault(key, c)
+        out = []
+        used: set[tuple[str, int]] = set()
+        for (name, _), sentences in groups.items():
+            c = first[name, _]
+            listed = self.index.bibliography.get(name, [])
+            entry = listed[c.entry - 1] if c.entry else None
+            if entry:
+                used.add((name, entry.n))
+            pages = tuple(dict.fromkeys(w.pages for s in sentences for w in s.cited
+                                        if w.pages and _same_work(w, c)))
+            out.append(ReferenceUse(c, c.key, tuple(sentences), pages, name, entry,
+                                    "no entry" if listed and entry is None else "cited"))
+        for name, listed in self.index.bibliography.items():
+            if source is None or name == source:
+                out += [ReferenceUse(None, e.key, (), (), name, e, "never cited") for e in listed
+                        if (name, e.n) not in used]
+        return out
 
     @property
     def sources(self) -> list[str]:
@@ -140,5 +161,9 @@ class Assistant:
 
 
 def _reference_key(c: Citation) -> str:
-    return "|".join(a.casefold() for a in c.authors) + "|" + c.year
+    return "|".join(a.casefold() for a in c.authors) + "|" + c.year if c.year or c.authors else c.raw
+
+
+def _same_work(a: Citation, b: Citation) -> bool:
+    return a.entry == b.entry if a.entry or b.entry else _reference_key(a) == _reference_key(b)
 

@@ -210,14 +210,20 @@ def cmd_citations(args) -> int:
     assistant = _load(args)
     refs = assistant.references()
     if args.json:
-        print(json.dumps([{"reference": r.key, "raw": r.citation.raw, "pages": list(r.pages),
-                           "cited_by": [{"source": s.source, "section": s.section, "sentence": s.text,
-                                         "start": s.start, "end": s.end, "attribution": s.attribution}
-                                        for s in r.sentences]} for r in refs], ensure_ascii=False, indent=2))
+        print(json.dumps([{
+            "reference": r.key, "source": r.source, "status": r.status,
+            "raw": r.citation.raw if r.citation else None, "pages": list(r.pages),
+            "entry": r.entry.to_dict() if r.entry else None,
+            "cited_by": [{"source": s.source, "section": s.section, "sentence": s.text, "start": s.start,
+                          "end": s.end, "attribution": s.attribution} for s in r.sentences]}
+            for r in refs], ensure_ascii=False, indent=2))
         return 0
     for r in refs:
         pages = f" s. {', '.join(r.pages)}" if r.pages else ""
-        print(f"{r.key}{pages}")
+        status = {"no entry": "  [no entry in the reference list]", "never cited": "  [never cited]"}.get(r.status, "")
+        print(f"{r.key}{pages}{status}")
+        if r.entry:
+            print(f"    = {r.entry.raw[:150]}{'…' if len(r.entry.raw) > 150 else ''}")
         for s in r.sentences:
             how = "" if s.attribution == "own" else " (supported by the next reference)"
             print(f"    [{s.section}] {s.text[:110]}{'…' if len(s.text) > 110 else ''}{how}")

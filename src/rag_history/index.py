@@ -22,28 +22,30 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from . import __version__
 from .chunking import Chunk, ChunkSettings, chunk_document
-from .citations import Citation, attribute, strip_citations
+from .bibliography import BibEntry
+from .citations import Citation, DocumentCitations, Reference, cite, shown_citation, strip_citations
 from .errors import IndexProblem
-from .source import SourceDocument, TextInfo, load_documents, source_files
 from .settings import IndexSettings
+from .source import SourceDocument, TextInfo, load_documents, read_source, source_files
 from .termmap import vocabulary_of
 
-FORMAT = 5
+FORMAT = 6
 TERM_VECTORS = "term_sentence_vectors.npy"  # the sentences by the term model, when it is not the dense one
 CURRENT = "current"
 MANIFEST = "manifest.json"
+BIBLIOGRAPHY = "bibliography.jsonl"  # the entries of every text's reference list
 
 
 @dataclass(frozen=True)
 class SentenceRecord:
-    """A source sentence with the reference that supports it."""
+    """A source sentence with its references and the works that support it."""
 
     source: str
     index: int  # position in its document
@@ -53,21 +55,26 @@ class SentenceRecord:
     paragraph: int
     section: str
     language: str
-    citation: Citation | None
-    attribution: str  # "own", "following" or "author"
+    references: tuple[Reference, ...] = ()  # its own, each where it stands (offsets in `text`; a footnote
+    # mark after the full stop, which the splitter leaves at the next sentence's start, just after its end)
+    cited: tuple[Citation, ...] = ()  # the works supporting it: its own references', else the next one's
+    attribution: str = "author"  # "own", "following" or "author"
+
+    @property
+    def citation(self) -> Citation | None:
+        """The one reference shown where one is shown (citations.shown_citation)."""
+        return shown_citation(self.references, self.cited, self.attribution)
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        d["citation"] = None if self.citation is None else {
-            "raw": self.citation.raw, "authors": list(self.citation.authors), "year": self.citation.year,
-            "pages": self.citation.pages, "et_al": self.citation.et_al}
+        d["references"] = [r.to_record() for r in self.references]
+        d["cited"] = [c.to_record() for c in self.cited]
         return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "SentenceRecord":
-        c = d.get("citation")
-        citation = None if c is None else Citation(c["raw"], tuple(c["authors"]), c["year"], c["pages"], c["et_al"])
-        return cls(**{**d, "citation": citation})
+        return cls(**{**d, "references": tuple(Reference.from_record(r) for r in d["references"]),
+                      "cited": tuple(Citation.from_record(c) for c in d["cited"])})
 
 
 @dataclass(frozen=True)
@@ -78,12 +85,14 @@ class BuildSettings:
     index: IndexSettings = IndexSettings()
 
 
-def sentence_records(doc: SourceDocument) -> list[SentenceRecord]:
+def sentence_records(doc: SourceDocument, cited: DocumentCitations | None = None) -> list[SentenceRecord]:
+    """The document's sentences with their references (`cited`: what citations.cite found in it)."""
+    cited = cited or cite(doc)
     out = []
-    for i, (s, a) in enumerate(zip(doc.sentences, attribute(doc))):
+    for i, (s, a) in enumerate(zip(doc.sentences, cited.attributions)):
         section = doc.section_of(s)
         out.append(SentenceRecord(doc.name, i, s.text, s.start, s.end, s.paragraph, section.title,
-                                  section.language, a.citation, a.how))
+                                  section.language, a.references, a.cited, a.how))
     return out
 
 
@@ -203,9 +212,12 @@ def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, enco
         docs = load_documents(source_dir)
         chunks: list[Chunk] = []
         sentences: list[SentenceRecord] = []
+        entries: list[dict] = []  # every text's reference list
         for doc in docs:
             chunks.extend(chunk_document(doc, settings.chunking))
-            sentences.extend(sentence_records(doc))
+            cited = cite(doc, read_source(source_dir / doc.name))  # notes and the list are read from the file
+            sentences.extend(sentence_records(doc, cited))
+            entries.extend({"source": doc.name, **e.to_dict()} for e in cited.entries)
         encoders = Encoders.of(encoders) if encoders else Encoders.load(settings.model, settings.term_model)
         target = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
         work = index_dir / f".tmp-{target.name}"
@@ -225,6 +237,8 @@ def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, enco
             np.save(work / "vocab_vectors.npy", vocab_vectors)
             _write_jsonl(work / "chunks.jsonl", (c.to_dict() for c in chunks))
             _write_jsonl(work / "sentences.jsonl", (s.to_dict() for s in sentences))
+            if entries:  # most texts have none: no empty file
+                _write_jsonl(work / BIBLIOGRAPHY, entries)
             np.save(work / "sentence_vectors.npy", sentence_vectors)
             write_faiss_index(make_faiss_index(passage_vectors, settings=settings.index), work / "passages.faiss")
             manifest = {
@@ -390,6 +404,7 @@ class LoadedIndex:
     vocabulary: list[str]  # distinct source words, for cross-lingual term mapping
     vocab_vectors: np.ndarray  # by the term model
     term_sentence_vectors: np.ndarray  # the sentences by the term model (sentence_vectors when it is the same)
+    bibliography: dict[str, list[BibEntry]] = field(default_factory=dict)  # each text's reference list
 
     @property
     def model(self) -> str:
@@ -555,6 +570,9 @@ def load_index(index_dir: Path) -> LoadedIndex:
         manifest = _read_manifest(current)
         chunks = [Chunk.from_dict(row) for row in _read_jsonl(current / "chunks.jsonl")]
         sentences = [SentenceRecord.from_dict(row) for row in _read_jsonl(current / "sentences.jsonl")]
+        bibliography: dict[str, list[BibEntry]] = {}
+        for row in _read_jsonl(current / BIBLIOGRAPHY) if (current / BIBLIOGRAPHY).exists() else ():
+            bibliography.setdefault(row.pop("source"), []).append(BibEntry.from_dict(row))
         sentence_vectors = np.load(current / "sentence_vectors.npy")
         faiss_index = faiss.read_index(str(current / "passages.faiss"))
         vocabulary = json.loads((current / "vocabulary.json").read_text(encoding="utf-8"))
@@ -571,4 +589,4 @@ def load_index(index_dir: Path) -> LoadedIndex:
         raise IndexProblem(f"the index in {index_dir} cannot be used: {problem}; "
                            "run `rag-history build` to rebuild it.")
     return LoadedIndex(current, manifest, chunks, sentences, sentence_vectors, faiss_index, vocabulary, vocab_vectors,
-                       sentence_vectors if term_vectors is None else term_vectors)
+                       sentence_vectors if term_vectors is None else term_vectors, bibliography)

@@ -1,0 +1,270 @@
+"""The reference list at the end of a text: find it, split it into entries, parse each entry into
+authors, year and title, and link in-text references to their entries.
+
+Entries in the APA style ("Abdelazim, H., Tharwat, M., & Mohamed, A. (2023). Title."), Chicago
+("Arnheim, Rudolf. 1957. Film as Art."), the Turkish styles ("Sadıkov, A. (2010), Title" or
+"SADIKOV Ali, Title, Ankara 2010"), with "———." for the authors of the entry before. A reference
+is linked by its first author's surname and its year, tolerant of diacritics ("Kuzudisli" is
+"Kuzudişli"), particles and the Arabic article ("van Noord", "al-Ṭūsī"), given names in the text
+("Harald Motzki"), "et al." and year suffixes ("1936" finds "1936a").
+
+Written by hand: the maintained parsers of printed references need a trained model or a service
+(GROBID, Java; anystyle, Ruby) or read other formats (refextract: numbered physics lists; refparse:
+Web of Science and Scopus exports); bibtexparser and pybtex read BibTeX, not a printed list.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_YEAR = r"(?:1[4-9]\d\d|20\d\d)"
+_NO_DATE = r"n\.\s?d\.|t\.\s?y\.|[Nn]o date|s\.\s?d\."
+_HEADING = re.compile(
+    r"^[ \t\f]*(?:\d{1,2}\.?\s*)?(?:references|reference list|bibliography|select bibliography|works cited|"
+    r"literature cited|cited literature|kaynakça|kaynaklar|yararlanılan kaynaklar|bibliyografya)[ \t]*:?[ \t\r]*$",
+    re.IGNORECASE | re.MULTILINE)
+# What ends a reference list: notes or an appendix after it.
+_AFTER = re.compile(r"^[ \t\f]*(?:notes|endnotes|footnotes|appendix|appendices|further reading|external links|see also|"
+                    r"ekler?|dipnotlar|sonnotlar)[ \t]*:?[ \t\r]*$",
+                    re.IGNORECASE | re.MULTILINE)
+_CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ŽḀ-Ỹ"
+_ENTRY_START = re.compile(rf"^(?:[—–-]{{2,}}|_{{2,}}|[{_CAPITAL}]|(?:(?:al|el|de|der|den|van|von|da|di|du|la|le|ibn|d['’])[-\s'’]?)+[{_CAPITAL}]|"
+                          rf"[ʿʾ‘]|\[\d+\]|\d{{1,3}}\.\s)")
+_ENTRY_END = re.compile(r"(?:[.)\]”\"]|\d|/\S*)$")
+_BULLET = re.compile(r"^[-•*·]\s+")  # a list's bullet: "-   Allchin, Bridget; Allchin, Raymond (1982), ..."
+_REPEATED = re.compile(r"^(?:[—–-]{2,}|_{2,})\s*[.,]?\s*")
+_APA_YEAR = re.compile(rf"\((?P<year>{_YEAR}[a-z]?|{_NO_DATE})(?:,[^)]*)?\)")
+_CHICAGO_YEAR = re.compile(rf"(?:^|(?<=[.,])\s)(?P<year>{_YEAR}[a-z]?|{_NO_DATE})[.,](?=\s|$)")
+_ANY_YEAR = re.compile(rf"(?<!\d)(?P<year>{_YEAR}[a-z]?)(?!\d)")
+_ROLE = re.compile(r"[,\s]*\(?\b(?:eds?|haz|çev|trans|comp|der|ed)\.?\)?\.?\s*$", re.IGNORECASE)
+_PERSONS = re.compile(r"\s*&\s*|,?\s+and\s+|,?\s+ve\s+|;\s*")
+_ET_AL = ("et al", "vd", "v.d", "ve diğerleri")
+_INITIALS = re.compile(rf"(?:(?:al|el)-)?(?:[{_CAPITAL}][a-z]?\.\s?-?|b\.\s?|bt\.\s?)+")
+PARTICLES = frozenset("van vande vanden von der den de del della di da du des la le ter ten op al el b bin ibn bint y dos das do zu "
+                      "d l".split())
+
+
+@dataclass(frozen=True)
+class BibEntry:
+    """One entry of a reference list."""
+
+    n: int  # its number in the list, from 1
+    authors: tuple[str, ...]  # surnames as printed ("al-Kulaynī", "Mohammadi Norén")
+    year: str  # as printed: "1998a", "n.d."; "" when it gives none
+    title: str
+    raw: str  # the entry as printed, on one line
+    start: int  # file offset
+
+    @property
+    def key(self) -> str:
+        return f"{'; '.join(self.authors)}, {self.year}" if self.year else "; ".join(self.authors) or self.raw
+
+    def to_dict(self) -> dict:
+        return {"n": self.n, "authors": list(self.authors), "year": self.year, "title": self.title,
+                "raw": self.raw, "start": self.start}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "BibEntry":
+        return cls(d["n"], tuple(d["authors"]), d["year"], d["title"], d["raw"], d["start"])
+
+
+def find_reference_list(raw: str) -> tuple[list[BibEntry], tuple[int, int] | None]:
+    """The entries of the text's reference list (under its last "References", "Kaynakça", ...
+    heading) and the file span they take, or ([], None)."""
+    headings = list(_HEADING.finditer(raw))
+    if not headings:
+        return [], None
+    start = headings[-1].end()
+    after = _AFTER.search(raw, start)
+    end = after.start() if after else len(raw)
+    entries = parse_entries(raw[start:end], start)
+    return entries, (headings[-1].start(), end) if entries else None
+
+
+def parse_entries(text: str, offset: int = 0) -> list[BibEntry]:
+    """Split a reference list into entries (a new one opens a line after a line that ended one) and
+    parse each."""
+    blocks: list[list[tuple[int, str]]] = []
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group().strip()
+        bullet = _BULLET.match(line)  # a bulleted list: every bullet opens an entry
+        line = line[bullet.end():] if bullet else line
+        if not line or line.isdigit():  # a page number
+            continue
+        at = offset + m.start() + (len(m.group()) - len(m.group().lstrip()))
+        if not blocks or bullet or (_ENTRY_START.match(line) and _ENTRY_END.search(blocks[-1][-1][1])):
+            blocks.append([])
+        blocks[-1].append((at, line))
+    out: list[BibEntry] = []
+    for block in blocks:
+        printed = _join(line for _, line in block)
+        entry = parse_entry(printed, len(out) + 1, block[0][0], out[-1].authors if out else ())
+        if entry is not None:
+            out.append(entry)
+    return out
+
+
+def _join(lines) -> str:
+    out = ""
+    for line in lines:
+        if out.endswith("-") and not out.endswith(" -") and line[:1].islower():
+            out = out[:-1] + line  # a word hyphenated at the line end
+        else:
+            out = f"{out} {line}" if out else line
+    return out
+
+
+def parse_entry(printed: str, n: int, start: int, previous_authors: tuple[str, ...] = ()) -> BibEntry | None:
+    """One entry: authors, year and title; None for a line that is not one (a stray heading)."""
+    rest = printed
+    repeated = _REPEATED.match(rest)
+    if repeated:
+        rest = rest[repeated.end():]
+    m = _APA_YEAR.search(rest)
+    if m:
+        names, after = rest[:m.start()], rest[m.end():]
+    else:
+        m = _CHICAGO_YEAR.search(rest) or _ANY_YEAR.search(rest)
+        if m is None:
+            names, after = _names_part(rest), ""
+        elif m.re is _ANY_YEAR:
+            names, after = _names_part(rest[:m.start()]), ""
+        else:
+            names, after = rest[:m.start()], rest[m.end():]
+    authors = previous_authors if repeated else surnames(names)
+    if not authors and m is None:
+        return None
+    year = m.group("year") if m else ""
+    return BibEntry(n, authors, year, _title(after) if after else _title(rest[len(names):]), printed, start)
+
+
+def _names_part(text: str) -> str:
+    """The authors of an entry without a year before its title: up to the first full stop after a
+    word (not after an initial)."""
+    m = re.search(r"[^\W\d_]{2,}\.\s", text)
+    return text[:m.end()] if m else text.split(",")[0]
+
+
+def _title(after: str) -> str:
+    if after.startswith(","):  # "Yüceer, Saime (1997), Title, Place: Publisher."
+        return after.strip(" ,").split(",")[0].strip()
+    after = after.lstrip(" .,:)")
+    quoted = re.match(r"[“\"‘'](.+?)[”\"’']", after)
+    if quoted:
+        return quoted.group(1).rstrip(" .,")
+    return re.split(r"\.\s|\s\(|\.$", after, maxsplit=1)[0].strip(" .,")
+
+
+def is_particle(word: str) -> bool:
+    """"van", "de", "al", "b." (ibn), "d'": a word of a name that is not its surname."""
+    return word.casefold().rstrip(".'’") in PARTICLES
+
+
+def _is_initials(token: str) -> bool:
+    return bool(_INITIALS.fullmatch(token.strip()))
+
+
+def surnames(names: str) -> tuple[str, ...]:
+    """The surnames of an entry's author part: "Abdelazim, H., Tharwat, M., & Mohamed, A." (APA),
+    "Aspenskog, Robert, Mathias Johansson, and Pelle Snickars" (Chicago: the first author
+    inverted), "Kocabaşoğlu, Uygur ve Berber, Metin" (every author inverted)."""
+    part = _ROLE.sub("", names.strip(" .,"))
+    out: list[str] = []
+    for chunk in _PERSONS.split(part):
+        parts = [p.strip() for p in chunk.split(",") if p.strip(" .") and p.strip(" .").casefold() not in _ET_AL]
+        if not parts:
+            continue
+        if any(_is_initials(p) for p in parts[1:]):  # "Surname, I., Surname, I."
+            out += [p for p in parts if not _is_initials(p)]
+        elif len(parts) == 1:
+            out.append(parts[0] if not out else _surname_of(parts[0]))
+        else:  # "Surname, Given", then names in natural order
+            out += [parts[0]] + [_surname_of(p) for p in parts[2:]]
+    return tuple(p.strip(" .") for p in out)
+
+
+def _surname_of(name: str) -> str:
+    """"Mathias Johansson" -> "Johansson"; "Nanne van Noord" -> "van Noord"."""
+    words = name.split()
+    i = len(words) - 1
+    while i > 0 and words[i - 1].casefold() in PARTICLES:
+        i -= 1
+    return " ".join(words[i:])
+
+
+# --- linking -----------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Lowercase, without diacritics and ʿayn/hamza marks: "Ḥusayn" and "Husayn" compare equal."""
+    text = text.replace("ı", "i").replace("İ", "I")
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    return re.sub(r"[ʿʾ‘’'`]", "", text).casefold()
+
+
+@functools.lru_cache(maxsize=4096)  # every work is compared with every entry
+def name_tokens(name: str) -> tuple[str, ...]:
+    """The words of a name that identify it: no particles, articles or initials."""
+    return tuple(w for w in re.findall(r"\w+", fold(name)) if w not in PARTICLES and len(w) > 1)
+
+
+@functools.lru_cache(maxsize=4096)
+def _year_key(year: str) -> tuple[str, str]:
+    """(base year, suffix): "1998a" -> ("1998", "a"); every form of "no date" -> ("nd", "")."""
+    folded = fold(year).replace(" ", "").replace(".", "")
+    if folded in ("nd", "ty", "nodate", "sd"):
+        return "nd", ""
+    m = re.match(r"(\d{4})([a-z]?)(?![a-z])", folded)
+    return (m.group(1), m.group(2)) if m else (folded, "")
+
+
+def _candidates(authors: tuple[str, ...], year: str, entries) -> list[tuple[int, int]]:
+    """(score, entry number) of every entry by the work's first author in its year: 2 for the same
+    year suffix, 1 for each co-author the entry names too."""
+    if not authors or not year or not entries:
+        return []
+    first = name_tokens(authors[0])
+    base, suffix = _year_key(year)
+    if not first:
+        return []
+    out = []
+    for e in entries:
+        if not e.authors or _year_key(e.year)[0] != base:
+            continue
+        theirs = name_tokens(e.authors[0])
+        if not theirs or not (first[-1] in theirs or theirs[-1] in first):
+            continue
+        others = sum(1 for a in authors[1:] for b in e.authors[1:] if set(name_tokens(a)) & set(name_tokens(b)))
+        out.append(((2 if _year_key(e.year)[1] == suffix else 0) + others, e.n))
+    return out
+
+
+def link(authors: tuple[str, ...], year: str, entries) -> int | None:
+    """The number of the entry a work cites (first author's surname and the year), or None."""
+    found = _candidates(authors, year, entries)
+    return max(found, key=lambda c: (c[0], -c[1]))[1] if found else None
+
+
+def link_all(works: list[tuple[tuple[str, ...], str]], entries) -> list[int | None]:
+    """The entries of all the works a text cites. A citation that fits several entries equally
+    ("Wang et al., 2024" beside "Wang, Yang, Huang, Jiao, et al., 2024") goes to one that no
+    citation naming more of its co-authors took."""
+    found = [_candidates(a, y, entries) for a, y in works]
+    claimed = set()
+    for cands in found:
+        best = max(cands, default=None)
+        if best and best[0] > 2 and sum(1 for c in cands if c[0] == best[0]) == 1:
+            claimed.add(best[1])
+    out = []
+    for cands in found:
+        if not cands:
+            out.append(None)
+            continue
+        top = max(c[0] for c in cands)
+        tied = sorted(n for score, n in cands if score == top)
+        free = [n for n in tied if n not in claimed]
+        out.append((free or tied)[0] if len(tied) > 1 else tied[0])
+    return out
