@@ -26,6 +26,7 @@ from .settings import AnswerSettings
 from .short_answer import ShortAnswer, short_answer
 from .source import ABSTRACT_TITLES, TextInfo
 
+NOTE_SHOWN = 160  # characters of a footnote shown after its sentence; the record holds all of it
 AUTHOR_LABEL = {"tr": "[yazarın kendi ifadesi]", "en": "[the author's own statement]"}
 
 # Words in the headings of an introduction and a conclusion.
@@ -53,7 +54,7 @@ def section_parts(sentences: list[SentenceRecord]) -> dict[tuple[str, str], str]
 @dataclass(frozen=True)
 class AnswerSentence:
     text: str  # as the article writes it
-    citation: Citation | None
+    citation: Citation | None  # the reference shown after it
     attribution: str  # "own", "following" or "author"
     source: str
     section: str
@@ -61,14 +62,20 @@ class AnswerSentence:
     start: int  # offsets in the source file
     end: int
     score: float
+    cited: tuple[Citation, ...] = ()  # every work supporting it (a sentence may cite several)
 
     def display(self, language: str) -> str:
-        """The sentence followed by its reference, as the article writes it."""
-        if self.citation is None:
+        """The sentence followed by its reference as the text writes it: the parenthesis (already
+        in the sentence when it is the sentence's own), or the footnote, by its mark and text."""
+        c = self.citation
+        if c is None:
             return f"{self.text} {AUTHOR_LABEL.get(language, AUTHOR_LABEL['en'])}"
-        if self.text.rstrip(" .").endswith(self.citation.raw):
+        if c.note:
+            text = c.raw if len(c.raw) <= NOTE_SHOWN else c.raw[:NOTE_SHOWN].rsplit(" ", 1)[0] + "…"
+            return f"{self.text} [{c.note}: {text}]"
+        if c.raw in self.text:
             return self.text
-        return f"{self.text} {self.citation.raw}"
+        return f"{self.text} {c.raw}"
 
     def to_dict(self) -> dict:
         return {"text": self.text, "citation": self.citation.raw if self.citation else None,
@@ -94,10 +101,11 @@ class Answer:
 
     @property
     def citations(self) -> list[Citation]:
-        seen: dict[str, Citation] = {}
+        """Every work the answer sentences cite, once (works of one parenthesis share its `raw`)."""
+        seen: dict[tuple, Citation] = {}
         for s in self.sentences:
-            for c in ([s.citation] if s.citation else []):
-                seen.setdefault(c.raw, c)
+            for c in s.cited or ([s.citation] if s.citation else []):
+                seen.setdefault((c.authors, c.year, c.pages, c.note), c)
         return list(seen.values())
 
     def to_dict(self) -> dict:
@@ -252,7 +260,7 @@ class Answerer:
     def _answer_sentence(self, pos: int, score: float, passage_of: dict[int, str]) -> AnswerSentence:
         r = self.sentences[pos]
         return AnswerSentence(r.text, r.citation, r.attribution, r.source, r.section,
-                              passage_of.get(pos, ""), r.start, r.end, score)
+                              passage_of.get(pos, ""), r.start, r.end, score, r.cited)
 
     def _abstain(self, query: Query, passages: list[Passage], decision: Decision, seen: Examination | None) -> Answer:
         message = refusal_message(decision, query.language, self._scope(query.question.source))
