@@ -184,12 +184,13 @@ class SentenceScorer:
 
     def present(self, query: Query, word: str, evidence: frozenset[str]) -> bool:
         """Whether a word of the question, or a source word it maps to, is in the evidence
-        (by its first five letters, so that inflection does not hide a name; a short root is
-        also the start of its longer forms)."""
+        (by its first five letters, so that inflection does not hide a name; a short root of
+        three or four letters is also the start of a form up to three letters longer: "Rus" of
+        "Rusya", "Batı" of "Batılı", but "ara" not of "Aralov")."""
         match = query.term(word)
         for w in (word, *(match.related if match else ())):
             key = fold(w)
-            if key[:5] in evidence or any(key[:n] in evidence for n in (3, 4) if n < len(key)):
+            if key[:5] in evidence or any(key[:n] in evidence for n in (3, 4) if n < len(key) <= n + 3):
                 return True
         return False
 
