@@ -31,10 +31,13 @@ from . import __version__
 from .chunking import Chunk, ChunkSettings, chunk_document
 from .citations import Citation, attribute, strip_citations
 from .errors import IndexProblem
+from .files import file_digest, sidecar_of
 from .source import SourceDocument, TextInfo, load_documents, source_files
 from .termmap import vocabulary_of
 
-FORMAT = 5
+FORMAT = 6  # 6: new source repair (PDFs, notes, references apart), extracted.jsonl
+# The text extracted from each PDF source: what its sentences' start/end offsets refer to.
+EXTRACTED = "extracted.jsonl"
 TERM_VECTORS = "term_sentence_vectors.npy"  # the sentences by the term model, when it is not the dense one
 CURRENT = "current"
 MANIFEST = "manifest.json"
@@ -103,10 +106,10 @@ def source_hashes(source_dir: Path) -> dict[str, str]:
     """Hash of every source text and of its metadata sidecar, by file name."""
     out = {}
     for p in source_files(source_dir):
-        out[p.name] = hashlib.sha256(p.read_bytes()).hexdigest()
-        sidecar = p.with_suffix(".json")
+        out[p.name] = file_digest(p)
+        sidecar = sidecar_of(p)
         if sidecar.exists():
-            out[sidecar.name] = hashlib.sha256(sidecar.read_bytes()).hexdigest()
+            out[sidecar.name] = file_digest(sidecar)
     return out
 
 
@@ -232,6 +235,7 @@ def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, enco
             np.save(work / "vocab_vectors.npy", vocab_vectors)
             _write_jsonl(work / "chunks.jsonl", (c.to_dict() for c in chunks))
             _write_jsonl(work / "sentences.jsonl", (s.to_dict() for s in sentences))
+            _write_jsonl(work / EXTRACTED, ({"source": d.name, "text": d.text} for d in docs if d.kind == "pdf"))
             np.save(work / "sentence_vectors.npy", sentence_vectors)
             write_faiss_index(make_faiss_index(passage_vectors), work / "passages.faiss")
             manifest = {
