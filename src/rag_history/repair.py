@@ -52,8 +52,12 @@ from .files import ESCAPES, is_control
 # most paragraphs, so only a clearly short line does.
 SHORT_LINE = 0.8
 SHORT_LINE_IN_BLOCK = 0.6
-# Every line followed by a blank one in this share of lines: the blank lines mean nothing.
+# Every line followed by a blank one in this share of lines, and this share of lines stopping in
+# mid-sentence (wrapped, not one paragraph a line): the blank lines mean nothing.
 DOUBLE_SPACED_SHARE = 0.75
+WRAPPED_SHARE = 0.4
+# A heading followed by its paragraph without a blank line is clearly shorter than the column.
+HEADING_WIDTH = 0.75
 # A heading of its own is short: a title, not a sentence.
 HEADING_MAX_CHARS = 90
 HEADING_MAX_WORDS = 12
@@ -65,7 +69,8 @@ PAGE_EDGE_LINES = 2  # lines at each edge of a page where page numbers and runni
 MARK_SKIP = 3
 
 _HEADING_NUMBERED = re.compile(r"^(\d{1,2}\.(?:\d{1,2}\.?)*)\s+([^\W\d_].{0,100})$")
-_TERMINAL = re.compile(r"[.!?…][\"'”’»)]*$|\)$")
+# A line that ends a sentence, perhaps with a footnote mark after it ("these studies.33").
+_TERMINAL = re.compile(r"(?:[.!?…][\"'”’»)]*|\))(?: ?\d{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[[^\]\s]{1,8}\])?$")
 # Section titles that say what a section is; the key is the title lowercased, without a number,
 # markup or a colon.
 SECTION_KINDS = {
@@ -75,12 +80,16 @@ SECTION_KINDS = {
     **dict.fromkeys(("notes", "footnotes", "endnotes", "notlar", "dipnotlar", "sonnotlar", "açıklamalar"),
                     "notes"),
     **dict.fromkeys(("contents", "table of contents", "içindekiler"), "contents"),
+    # Ordinary sections, known by name: they also show how a text sets its headings.
+    **dict.fromkeys(("introduction", "giriş", "conclusion", "conclusions", "sonuç", "sonuç ve değerlendirme",
+                     "discussion", "tartışma", "değerlendirme"), "body"),
 }
 _TITLE_KEY = re.compile(r"^(?:#{1,6}\s*)?(?:\d{1,2}(?:\.\d{1,2})*\.?\s+|[IVX]{1,4}\.\s+)?(.*?)\s*:?\s*$")
 _PAGE_NUMBER = re.compile(r"^(?:page|sayfa|s\.)?\s*[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—]?$", re.IGNORECASE)
 _TOC_LINE = re.compile(r"(?:\.{4,}|(?:\.\s){3,}\.?|…{2,}|_{4,})\s*\d{1,4}\s*$")
 _CAPTION = re.compile(r"^(?:courtesy of|source:|kaynak:|photo(?:graph)?:|(?:figure|fig\.|şekil|resim|table|tablo|"
                       r"harita|map)\s*\d)", re.IGNORECASE)
+_ORNAMENT = re.compile(r"^(?:[IVXLC]{1,5}\.?|[*•·~#=\-–— ]{1,12})$")
 _QUOTE_MARKER = re.compile(r"[ \t]*(?:>[ \t]?)+")
 _DROP = re.compile(ESCAPES.pattern + r"|[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e"
                    r"\u2060-\u2064\u2066-\u2069\ufeff]")
@@ -94,7 +103,7 @@ _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPT_MARK = re.compile(f"(?<=\\S)[{_SUPERSCRIPTS}]+")
 _NUMBER_MARK = re.compile(r"(?:(?<=[.,;:!?”’\"')\]])|(?<=[a-zçğıöşü]))(\d{1,3})(?=[\s,.;:]|$)"
                           r"|(?<=[.,;:!?”’\"')]) (\d{1,3})(?=\s|$)")
-_NOTE_START = re.compile(f"^(\\[[^\\]\\s]{{1,8}}\\]|\\d{{1,3}}(?=[.)]?\\s)[.)]?|[{_SUPERSCRIPTS}]+)\\s*")
+_NOTE_START = re.compile(f"^(\\[(?:\\d{{1,3}}(?::\\d{{1,3}})?|[a-z])\\]|\\d{{1,3}}(?=[.)]?\\s)[.)]?|[{_SUPERSCRIPTS}]+)\\s*")
 _FOOT_NOTE_START = re.compile(r"^(\d{1,3})(?:\s+|$)")
 _DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789")
 _ENTRY_START = re.compile(r"^(?:[—–-]{2,}|\[\d{1,3}\]|\d{1,3}\.\s|[^\W\d_][^\s,]*,\s)")
@@ -135,6 +144,7 @@ class _Line:
     blank_before: bool = False
     raw_len: int = 0  # length of the line as it stands, leading space included
     soft_hyphen: bool = False  # ends in a soft hyphen (dropped): the word goes on in the next line
+    page_first: bool = False  # the first line of a page (after the furniture)
 
 
 def section_kind(title: str) -> str | None:
@@ -148,9 +158,12 @@ def repair(source: str, note_lines: frozenset[int] = frozenset()) -> list[Block]
 
     `note_lines`: offsets of lines known to be footnotes (set in smaller type, from pdf.py)."""
     lines = _lines(source)
-    _drop_furniture(lines)
+    tails = _drop_furniture(lines)
     lines = [ln for ln in lines if ln.text]
-    return _Assembler(source, lines, note_lines).run()
+    for previous, ln in zip(lines, lines[1:]):
+        if ln.page != previous.page:  # the blank lines around a page number are no paragraph break
+            ln.blank_before, ln.page_first = False, True
+    return _Assembler(source, lines, note_lines, tails).run()
 
 
 # --- lines ---------------------------------------------------------------------------------------
@@ -205,8 +218,9 @@ def _without(source: str, start: int, end: int, drops) -> str:
     return "".join(parts)
 
 
-def _drop_furniture(lines: list[_Line]) -> None:
-    """Blank out page numbers, running heads and tables-of-contents lines."""
+def _drop_furniture(lines: list[_Line]) -> dict[int, list[int]]:
+    """Blank out page numbers, running heads and tables-of-contents lines; the lone numbers at
+    the foot of each page (a page number, or a footnote number pdftotext moved there)."""
     pages: dict[int, list[_Line]] = {}
     for ln in lines:
         if ln.text and _TOC_LINE.search(ln.text):
@@ -214,13 +228,17 @@ def _drop_furniture(lines: list[_Line]) -> None:
         elif ln.text:
             pages.setdefault(ln.page, []).append(ln)
     if len(pages) < 3:
-        return  # no page breaks: no page edges to look at
+        return {}  # no page breaks: no page edges to look at
     edges = [ln for page in pages.values() for ln in {id(x): x for x in page[:PAGE_EDGE_LINES] + page[-PAGE_EDGE_LINES:]}.values()]
     shape = Counter(_digitless(ln.text) for ln in edges if len(ln.text) <= HEADING_MAX_CHARS)
     repeated = {k for k, n in shape.items() if n >= max(3, RUNNING_HEAD_SHARE * len(pages))}
+    tails: dict[int, list[int]] = {}
     for ln in edges:
+        if ln.text.isdigit() and ln in pages[ln.page][-PAGE_EDGE_LINES:]:
+            tails.setdefault(ln.page, []).append(int(ln.text))
         if _PAGE_NUMBER.match(ln.text) or _digitless(ln.text) in repeated:
             ln.text = ""
+    return tails
 
 
 def _digitless(text: str) -> str:
@@ -231,12 +249,19 @@ def _digitless(text: str) -> str:
 
 
 class _Assembler:
-    def __init__(self, source: str, lines: list[_Line], note_lines: frozenset[int]):
-        self.source, self.lines = source, lines
+    def __init__(self, source: str, lines: list[_Line], note_lines: frozenset[int], tails: dict[int, list[int]]):
+        self.source, self.lines, self.tails = source, lines, tails
         lengths = [ln.raw_len for ln in lines if len(ln.text) > 20]
         self.width = statistics.median(lengths) if lengths else 80
         followed = sum(1 for a, b in zip(lines, lines[1:]) if b.blank_before)
-        self.double_spaced = len(lines) > 4 and followed >= DOUBLE_SPACED_SHARE * (len(lines) - 1)
+        long = [ln for ln in lines if len(ln.text) > 20]
+        wrapped = sum(1 for ln in long if not _TERMINAL.search(ln.text))
+        self.double_spaced = (len(lines) > 4 and followed >= DOUBLE_SPACED_SHARE * (len(lines) - 1)
+                              and wrapped >= WRAPPED_SHARE * len(long))
+        # Whether the text's known headings ("Introduction", "References") stand alone, a blank
+        # line after them: then so must every heading found by its shape.
+        known = [(a, b) for a, b in zip(lines, lines[1:]) if a.blank_before and section_kind(a.text)]
+        self.headings_alone = bool(known) and sum(b.blank_before for _, b in known) * 2 > len(known)
         self.vocabulary = _vocabulary(source)
         self.note_lines = note_lines
         self.blocks: list[Block] = []
@@ -265,15 +290,16 @@ class _Assembler:
         body: list[_Line] = []
         feet: list[tuple[str, list[_Line]]] = []
         last = 0
-        for page in by_page.values():
-            foot_at, unnumbered = self._foot_start(page, last)
+        for number, page in by_page.items():
+            open_note = bool(feet) and not _TERMINAL.search(feet[-1][1][-1].text if feet[-1][1] else "")
+            foot_at, lost = self._foot_start(page, last, self.tails.get(number, []), open_note)
             if foot_at is None:
                 body.extend(page)
                 continue
             body.extend(page[:foot_at])
-            if unnumbered:  # pdftotext sets the first note's number apart: the note before the next
-                last += 1
-                feet.append((str(last), []))
+            if lost:  # pdftotext moves a page's first note number to the end of the page
+                feet.append((lost, []))
+                last = int(lost)
             for ln in page[foot_at:]:
                 m = _FOOT_NOTE_START.match(ln.text)
                 n = int(m.group(1)) if m else 0
@@ -286,33 +312,44 @@ class _Assembler:
                     feet[-1][1].append(ln)  # a note going on, on this page or from the last
         return body, [(m, lines) for m, lines in feet if lines]
 
-    def _foot_start(self, page: list[_Line], last: int) -> tuple[int | None, bool]:
-        """Where the notes start at the foot of a page (None: no notes), and whether the first
-        of them has lost its number."""
+    def _foot_start(self, page: list[_Line], last: int, tail: list[int], open_note: bool) -> tuple[int | None, str]:
+        """Where the notes start at the foot of a page (None: no notes), and the marker of a
+        first note whose number was moved away ("" if none)."""
         if self.note_lines:
             at = len(page)
             while at > 0 and any(i in self.note_lines for i in range(page[at - 1].origin, page[at - 1].start + 1)):
                 at -= 1
             foot = page[at:]
             if foot and (last or any(_FOOT_NOTE_START.match(ln.text) for ln in foot)):
-                return at, False
-            return None, False
-        # Text pages: the first line starting with the next note number (or the one after),
-        # when the page's body has its mark.
+                return at, ""
+            return None, ""
+        # Text pages (pdftotext): the first line starting with the next note number (or one
+        # after) when the page's body has its mark; a note before it that lost its number (to a
+        # lone number at the page's end), or the rest of the last page's note, starts after the
+        # blank line before.
+        def marked(n: int, before: int) -> bool:
+            mark = re.compile(rf"(?<=[.,;:!?”’\"')a-zçğıöşü]) ?{n}(?=\s|$)")
+            return any(mark.search(x.text) for x in page[:before])
+
+        def blank_before(i: int) -> int | None:
+            return next((j for j in range(i - 1, 0, -1) if page[j].blank_before), None)
+
         for i, ln in enumerate(page):
             m = _FOOT_NOTE_START.match(ln.text)
             n = int(m.group(1)) if m else 0
-            if not i or not last < n <= last + MARK_SKIP:
+            if not i or not last < n <= last + MARK_SKIP or not marked(n, i):
                 continue
-            mark = re.compile(rf"(?<=[.,;:!?”’\"')a-zçğıöşü]) ?{n}(?=\s|$)")
-            if not any(mark.search(x.text) for x in page[:i]):
-                continue
-            if n == last + 2:  # the note before it, with its number lost, starts after a blank line
-                for j in range(i - 1, 0, -1):
-                    if page[j].blank_before:
-                        return j, True
-            return i, False
-        return None, False
+            j = blank_before(i)
+            if j is not None and n - 1 > last and marked(n - 1, j):
+                return j, str(n - 1)
+            if j is not None and open_note and page[j].text[:1].islower():
+                return j, ""
+            return i, ""
+        lost = [n for n in tail if last < n <= last + MARK_SKIP]
+        j = blank_before(len(page))
+        if lost and j is not None and marked(lost[0], j):
+            return j, str(lost[0])
+        return None, ""
 
     # headings and paragraphs
 
@@ -332,7 +369,7 @@ class _Assembler:
             nxt = lines[i + 1] if i + 1 < len(lines) else None
             if self._is_caption(ln, nxt, previous_ended):
                 continue
-            kind = self._heading(ln, nxt, previous_ended or not block, ln.blank_before or not block, section)
+            kind = self._heading(ln, nxt, previous_ended or not block, ln.blank_before or i == 0, section)
             if kind is not None:
                 flush()
                 section = kind
@@ -357,7 +394,7 @@ class _Assembler:
         if ln.blank_before:
             return True
         if not previous_ended:
-            return False
+            return False  # across a page break too
         if section in ("references", "notes") and (_ENTRY_START.match(ln.text) or _NOTE_START.match(ln.text)):
             return True
         return ln.indented or previous.raw_len < SHORT_LINE_IN_BLOCK * self.width
@@ -366,11 +403,12 @@ class _Assembler:
                  section: str) -> str | None:
         """The section kind a heading line opens ("body" for an ordinary heading), or None."""
         text = ln.text
+        known = section_kind(text)
+        if known and (block_start or self.double_spaced or previous_ended) and text[0].isupper() or (
+                known and text[0].isdigit()):
+            return known  # "References", "ÖZET", "5. Kaynakça": even after an unfinished line (a title)
         if len(text) > HEADING_MAX_CHARS + 20 or not previous_ended:
             return None
-        known = section_kind(text)
-        if known and (block_start or self.double_spaced):
-            return known
         m = _HEADING_NUMBERED.match(text)
         if m and m.group(2)[0].isupper() and not _TERMINAL.search(text):
             return "body"
@@ -380,13 +418,19 @@ class _Assembler:
                 or sum(ch.isalpha() for ch in text) < 2 or not (text[0].isupper() or text[0].isdigit()
                                                                  or text[0] in "#“\"")):
             return None
-        if nxt is not None and not nxt.blank_before and not (nxt.text[:1].isupper() or nxt.text[:1] in "“\"‘(["):
-            return None  # the line goes on into a lowercase one: a short line of a paragraph
+        if nxt is not None and not nxt.blank_before:
+            if self.headings_alone or len(text) >= HEADING_WIDTH * self.width:
+                return None  # the first line of a paragraph
+            if not (nxt.text[:1].isupper() or nxt.text[:1] in "“\"‘(["):
+                return None  # the line goes on into a lowercase one: a short line of a paragraph
         return "body"
 
     def _is_caption(self, ln: _Line, nxt: _Line | None, previous_ended: bool) -> bool:
-        """A figure credit or caption standing alone (a block of one short line)."""
-        alone = ln.blank_before and (nxt is None or nxt.blank_before)
+        """A figure credit or caption standing alone (a block of one short line), or an ornament
+        ("* * *", a chapter's roman number)."""
+        alone = (ln.blank_before or ln.page_first) and (nxt is None or nxt.blank_before or nxt.page_first)
+        if alone and (_ORNAMENT.match(ln.text)):
+            return True
         if not alone or len(ln.text) > HEADING_MAX_CHARS or _TERMINAL.search(ln.text):
             return False
         if _CAPTION.match(ln.text):
@@ -488,12 +532,14 @@ class _Assembler:
         """What joins two lines of a paragraph: a space, or nothing after a hyphen."""
         if previous.soft_hyphen:
             return ""
-        if last_piece.endswith("-") and len(last_piece) > 1 and last_piece[-2].isalpha() and next_piece[:1].isalpha():
-            return ""
+        if last_piece.endswith("-") and len(last_piece) > 1 and last_piece[-2].isalnum() and next_piece[:1].isalnum():
+            return ""  # "infor-" + "mation", "Soviet-" + "Turkish", "1945-" + "1947"
         return " "
 
     def _drop_hyphen(self, last_piece: str, next_piece: str) -> bool:
         """Whether "infor-" + "mation" is one word cut by the line end (else a hyphenated one)."""
+        if not last_piece[-2].isalpha() or not next_piece[0].isalpha() or "/" in last_piece:
+            return False  # "1945-1947", a web address
         left = _WORD.findall(last_piece[:-1])
         right = _WORD.findall(next_piece)
         if not left or not right or right[0][0].isupper():

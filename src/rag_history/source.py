@@ -336,19 +336,15 @@ def parse_document(raw: str, name: str, metadata: dict | None = None, note_lines
     has_abstract_heading = any(b.kind == "heading" and b.section_kind == "abstract" for b in blocks)
 
     sections: list[Section] = []
-    paragraphs: list[Paragraph] = []
-    sentences: list[Sentence] = []
-    notes: list[Note] = []
-    marks: list[NoteMark] = []
+    placed: list[tuple[Block, int]] = []  # each paragraph block with its section
     first_front = ""
     for block in _in_order(blocks):
         if block.kind == "heading":
-            sections.append(Section(block.text, text_language(block.text, language), block.section_kind))
+            sections.append(Section(block.text, language, block.section_kind))
             continue
-        kind_ = block.section_kind
-        if block.foot and (not sections or sections[-1].title != NOTES_TITLE or sections[-1].kind != "notes"):
+        if block.foot and (not sections or sections[-1].kind != "notes" or sections[-1].title != NOTES_TITLE):
             sections.append(Section(NOTES_TITLE, language, "notes"))
-        elif kind_ == "front":
+        elif block.section_kind == "front":
             if has_abstract_heading:
                 first_front = first_front or block.text
                 if not sections:
@@ -358,11 +354,18 @@ def parse_document(raw: str, name: str, metadata: dict | None = None, note_lines
                 if not sections or sections[-1].language != lang:
                     sections.append(Section(_section_title("abstract", lang), lang, "abstract"))
         elif not sections:
-            sections.append(Section("", language, kind_))
-        index = len(paragraphs)
-        paragraph = Paragraph(block.text, len(sections) - 1, block.spans)
+            sections.append(Section("", language, block.section_kind))
+        placed.append((block, len(sections) - 1))
+    sections = _with_languages(sections, placed, language, stated)
+
+    paragraphs: list[Paragraph] = []
+    sentences: list[Sentence] = []
+    notes: list[Note] = []
+    marks: list[NoteMark] = []
+    for index, (block, section_index) in enumerate(placed):
+        paragraph = Paragraph(block.text, section_index, block.spans)
         paragraphs.append(paragraph)
-        section = sections[-1]
+        section = sections[section_index]
         if block.marker:
             notes.append(Note(block.marker, block.text, index, paragraph.file_offset(0),
                               paragraph.file_offset(max(len(block.text) - 1, 0)) + 1))
@@ -379,6 +382,25 @@ def parse_document(raw: str, name: str, metadata: dict | None = None, note_lines
              or Path(name).stem.replace("-", " ").replace("_", " "))
     return SourceDocument(name, title, language, metadata, hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest(),
                           tuple(sections), tuple(paragraphs), tuple(sentences), raw, kind, tuple(notes), tuple(marks))
+
+
+# Enough of a section's text to know its language.
+LANGUAGE_SAMPLE = 3000
+
+
+def _with_languages(sections: list[Section], placed, language: str, stated: str) -> list[Section]:
+    """Each section's language from its own paragraphs (abstracts already have theirs); the
+    document's when it has none, and the sidecar's for the body when it states one."""
+    texts: dict[int, list[str]] = {}
+    for block, i in placed:
+        if sum(map(len, texts.get(i, []))) < LANGUAGE_SAMPLE:
+            texts.setdefault(i, []).append(block.text)
+    out = []
+    for i, s in enumerate(sections):
+        if s.kind != "abstract" and not stated and i in texts:
+            s = Section(s.title, text_language(" ".join(texts[i])[:LANGUAGE_SAMPLE], language), s.kind)
+        out.append(s)
+    return out
 
 
 def _in_order(blocks: list[Block]) -> list[Block]:
