@@ -84,6 +84,7 @@ SECTION_KINDS = {
     **dict.fromkeys(("introduction", "giriş", "conclusion", "conclusions", "sonuç", "sonuç ve değerlendirme",
                      "discussion", "tartışma", "değerlendirme"), "body"),
 }
+_TURKISH_CAPS = re.compile("[ÇĞİÖŞÜ]")  # "KAYNAKÇA", "GİRİŞ": a Turkish title in capitals
 _TITLE_KEY = re.compile(r"^(?:#{1,6}\s*)?(?:\d{1,2}(?:\.\d{1,2})*\.?\s+|[IVX]{1,4}\.\s+)?(.*?)\s*:?\s*$")
 _PAGE_NUMBER = re.compile(r"^(?:page|sayfa|s\.)?\s*[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—]?$", re.IGNORECASE)
 _TOC_LINE = re.compile(r"(?:\.{4,}|(?:\.\s){3,}\.?|…{2,}|_{4,})\s*\d{1,4}\s*$")
@@ -150,7 +151,8 @@ class _Line:
 def section_kind(title: str) -> str | None:
     """What a heading's title says its section is, or None for an ordinary heading."""
     m = _TITLE_KEY.match(title.strip())
-    return SECTION_KINDS.get((m.group(1) if m else title).strip().lower().rstrip(".")) if title else None
+    key = (m.group(1) if m else title).strip().replace("İ", "i").replace("I", "ı" if _TURKISH_CAPS.search(title) else "i")
+    return SECTION_KINDS.get(key.lower().rstrip(".")) if title else None
 
 
 def repair(source: str, note_lines: frozenset[int] = frozenset()) -> list[Block]:
@@ -365,9 +367,11 @@ class _Assembler:
                 out.append(("paragraph", section, list(block), ""))
                 block.clear()
 
+        interrupted = False  # a caption was dropped since the last line of the paragraph
         for i, ln in enumerate(lines):
             nxt = lines[i + 1] if i + 1 < len(lines) else None
             if self._is_caption(ln, nxt, previous_ended):
+                interrupted = True
                 continue
             kind = self._heading(ln, nxt, previous_ended or not block, ln.blank_before or i == 0, section)
             if kind is not None:
@@ -379,8 +383,9 @@ class _Assembler:
                 continue
             if section == "contents":
                 section = "body"  # what is not a contents line ends the table
-            if block and self._starts_paragraph(ln, block[-1], section, previous_ended):
+            if block and self._starts_paragraph(ln, block[-1], section, previous_ended, interrupted):
                 flush()
+            interrupted = False
             block.append(ln)
             previous_ended = bool(_TERMINAL.search(ln.text))
             if previous_ended and self.double_spaced and ln.raw_len < SHORT_LINE * self.width:
@@ -388,11 +393,14 @@ class _Assembler:
         flush()
         return out
 
-    def _starts_paragraph(self, ln: _Line, previous: _Line, section: str, previous_ended: bool) -> bool:
+    def _starts_paragraph(self, ln: _Line, previous: _Line, section: str, previous_ended: bool,
+                          interrupted: bool) -> bool:
         if self.double_spaced:
             return False  # paragraphs end on short lines (in _group)
         if ln.blank_before:
-            return True
+            # A sentence goes on after a dropped caption or into a lowercase line (not in a list
+            # of references: "al-Kulaynī, ..." after an entry ending in a web address).
+            return previous_ended or section in ("references", "notes") or not (interrupted or ln.text[:1].islower())
         if not previous_ended:
             return False  # across a page break too
         if section in ("references", "notes") and (_ENTRY_START.match(ln.text) or _NOTE_START.match(ln.text)):
@@ -414,7 +422,8 @@ class _Assembler:
             return "body"
         if self.double_spaced or not block_start or section in ("references", "notes"):
             return None
-        if (len(text) > HEADING_MAX_CHARS or len(text.split()) > HEADING_MAX_WORDS or text[-1] in ".,;!?…"
+        if (len(text) > HEADING_MAX_CHARS or len(text.split()) > HEADING_MAX_WORDS or _TERMINAL.search(text)
+                or text[-1] in ".,;!?…"
                 or sum(ch.isalpha() for ch in text) < 2 or not (text[0].isupper() or text[0].isdigit()
                                                                  or text[0] in "#“\"")):
             return None
@@ -431,9 +440,9 @@ class _Assembler:
         alone = (ln.blank_before or ln.page_first) and (nxt is None or nxt.blank_before or nxt.page_first)
         if alone and (_ORNAMENT.match(ln.text)):
             return True
-        if not alone or len(ln.text) > HEADING_MAX_CHARS or _TERMINAL.search(ln.text):
+        if not alone or len(ln.text) > HEADING_MAX_CHARS:
             return False
-        if _CAPTION.match(ln.text):
+        if _CAPTION.match(ln.text) and (len(ln.text) < HEADING_MAX_CHARS // 2 or not _TERMINAL.search(ln.text)):
             return True
         # In block layout a lone short line in mid-sentence interrupts it: a credit, a running head.
         return not self.double_spaced and not previous_ended and nxt is not None and nxt.text[:1].islower()
@@ -570,6 +579,9 @@ def _vocabulary(source: str) -> Counter:
     """How often each word (hyphenated ones whole) is written in the source, not counting the
     pieces of words cut by a hyphen at a line end."""
     words = Counter(w.lower() for w in _WORD.findall(source))
+    for compound in [w for w in words if "-" in w]:  # "thirty" is a word of "thirty-two"
+        for part in compound.split("-"):
+            words[part] += words[compound]
     for m in re.finditer(r"([^\W\d_]+)-[ \t]*(?:\r\n|\r|\n|\f)[ \t>]*([^\W\d_]+)", source):
         words[m.group(1).lower()] -= 1
         words[m.group(2).lower()] -= 1
