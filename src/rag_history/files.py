@@ -27,7 +27,9 @@ SOURCE_SUFFIXES = (".txt", ".pdf")
 MAX_SOURCE_BYTES = 5_000_000
 # A PDF carries images and fonts besides its text (the 32-page Friedman PDF is 2 MB).
 MAX_PDF_BYTES = 50_000_000
-MAX_SIDECAR_BYTES = 64 * 1024  # metadata, not a text: a 1 MB title is a mistake
+# Metadata, not a text: a bigger sidecar is not read at all (a long field in a smaller one is
+# named and left out, see SIDECAR_LIMITS).
+MAX_SIDECAR_BYTES = 4_000_000
 # Longest accepted value of each sidecar field: a label beside answers, not a text.
 SIDECAR_LIMITS = {"title": 300, "subject": 300, "author": 300, "year": 20, "language": 2}
 LANGUAGES = ("tr", "en")
@@ -158,7 +160,13 @@ def read_metadata(path: Path, warn: Warn | None = None) -> dict:
             return {}
         if sidecar.is_symlink() and not sidecar.resolve().is_relative_to(path.parent.resolve()):
             raise SourceError(f"{sidecar}: a symbolic link out of the source directory; not read.")
+        size = sidecar.stat().st_size
+        if size > MAX_SIDECAR_BYTES:
+            raise SourceError(f"{sidecar}: {size:,} bytes is more than the {MAX_SIDECAR_BYTES:,}-byte limit for a "
+                              "metadata file; keep only the title, author, year, language and subject in it.")
         data = json.loads(read_bytes(sidecar, MAX_SIDECAR_BYTES).decode("utf-8-sig"))
+    except OSError as exc:
+        return _without(warn, f"{sidecar}: cannot be read ({exc.strerror}); the metadata of {path.name} is left empty.")
     except SourceError as exc:
         return _without(warn, f"{exc} The metadata of {path.name} is left empty.")
     except (UnicodeDecodeError, ValueError) as exc:
