@@ -36,7 +36,8 @@ from .source import SourceDocument, TextInfo, load_documents, source_files
 from .termmap import vocabulary_of
 
 FORMAT = 6  # 6: new source repair (PDFs, notes, references apart), extracted.jsonl
-# The text extracted from each PDF source: what its sentences' start/end offsets refer to.
+# The text extracted from each PDF source (written when there is one): what its sentences'
+# start/end offsets refer to.
 EXTRACTED = "extracted.jsonl"
 TERM_VECTORS = "term_sentence_vectors.npy"  # the sentences by the term model, when it is not the dense one
 CURRENT = "current"
@@ -235,7 +236,8 @@ def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, enco
             np.save(work / "vocab_vectors.npy", vocab_vectors)
             _write_jsonl(work / "chunks.jsonl", (c.to_dict() for c in chunks))
             _write_jsonl(work / "sentences.jsonl", (s.to_dict() for s in sentences))
-            _write_jsonl(work / EXTRACTED, ({"source": d.name, "text": d.text} for d in docs if d.kind == "pdf"))
+            if any(d.kind == "pdf" for d in docs):
+                _write_jsonl(work / EXTRACTED, ({"source": d.name, "text": d.text} for d in docs if d.kind == "pdf"))
             np.save(work / "sentence_vectors.npy", sentence_vectors)
             write_faiss_index(make_faiss_index(passage_vectors), work / "passages.faiss")
             manifest = {
