@@ -204,6 +204,20 @@ def render() -> str:
                 f"`rag-history log` on {rep['entries']:,} entries ({rep['file_mb']} MB): read and render in "
                 f"{rep['read_and_render_median_s']} s (median of 3).", ""]
 
+    parsing = _read(RESULTS / "parsing.json")
+    if parsing:
+        out += ["## Ingestion (`benchmarks/parsing.py`)", "",
+                f"Measured {parsing['date']}. `parse_document` on the article's sentences repeated (median of "
+                f"{parsing['parse']['one line']['100000']['runs']}):", "",
+                "| layout | 100k characters s | 1M characters s | ratio |", "| --- | --- | --- | --- |"]
+        for layout, rows in parsing["parse"].items():
+            out.append(f"| {layout} | {rows['100000']['median_s']} | {rows['1000000']['median_s']} | "
+                       f"{rows['ratio_1m_to_100k']} |")
+        big, flat = parsing["build_5mb"], parsing["no_sentence_end"]
+        out += ["", f"One 1 MB line without a sentence end: {flat['median_s']} s, {flat['sentences']} sentences of at most "
+                f"{flat['longest_sentence']} characters. `rag-history build` of a {big['bytes']:,}-byte source (hashing "
+                f"encoder in place of the model): {big['wall_s']} s, peak RSS {big['peak_rss_mb']} MB.", ""]
+
     findings = HERE / "FINDINGS.md"
     if findings.exists():
         out.append(findings.read_text(encoding="utf-8").strip())
@@ -218,13 +232,13 @@ def main() -> None:
                         "time shown is the cache's)")
     parser.add_argument("--render", action="store_true", help="only re-render RESULTS.md")
     parser.add_argument("--only", nargs="*",
-                        help="run only these steps (coldstart article scale ann server question_log)")
+                        help="run only these steps (coldstart article scale ann server question_log parsing)")
     args = parser.parse_args()
 
     if not args.render:
         RESULTS.mkdir(exist_ok=True)
         write_json(str(RESULTS / "machine.json"), machine())
-        wanted = set(args.only or ("coldstart", "article", "scale", "ann", "server", "question_log"))
+        wanted = set(args.only or ("coldstart", "article", "scale", "ann", "server", "question_log", "parsing"))
         sizes = SIZES[:-1] if args.quick else SIZES
         if "coldstart" in wanted:
             step("coldstart", ["coldstart.py"], timeout=1200)
@@ -241,6 +255,11 @@ def main() -> None:
             step("server-1-thread", ["server.py", "--one-thread"], timeout=1800)
         if "question_log" in wanted:
             step("question_log", ["question_log.py"], timeout=1800)
+        if "parsing" in wanted:  # ingestion: parsing time and memory, PDF text, sentences, languages
+            step("parsing", ["parsing.py"], timeout=3600)
+            step("pdf-pypdf", ["pdf_extraction.py", "--extractor", "pypdf"], timeout=600)
+            step("sentences", ["sentences.py"], timeout=600)
+            step("language", ["language.py"], timeout=600)
     (HERE / "RESULTS.md").write_text(render(), encoding="utf-8")
     print(f"Wrote {HERE / 'RESULTS.md'}")
 

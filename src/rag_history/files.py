@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import re
-import unicodedata
 from pathlib import Path
 from typing import Callable
 
@@ -36,20 +35,18 @@ LANGUAGES = ("tr", "en")
 
 Warn = Callable[[str], None]
 
-# Terminal escape sequences (CSI "ESC [ ... m", OSC "ESC ] ... BEL") and other control characters:
-# a source or sidecar could otherwise recolour or retitle the terminal of whoever runs the CLI.
-ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|\x9b[0-?]*[ -/]*[@-~]")
-
-
-def is_control(ch: str) -> bool:
-    """A character no reader should get: C0/C1 controls (not tab and line breaks), bidi
-    overrides and zero-width characters."""
-    return (unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\t\n\r\f\u00ad") or ch == "\ufffe"
+# Terminal escape sequences (CSI "ESC [ ... m", OSC "ESC ] ... BEL") and the characters no reader
+# should get: C0/C1 controls (not tab, line breaks and form feed, which are layout), the soft
+# hyphen, zero-width and bidi controls, BOMs. A source or sidecar could otherwise recolour or
+# retitle the terminal of whoever runs the CLI.
+ESCAPES = r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|\x9b[0-?]*[ -/]*[@-~]"
+CONTROLS = re.compile(ESCAPES + "|[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e"
+                      "\u2060-\u2064\u2066-\u2069\ufeff\ufffe]")
 
 
 def printable(text: str) -> str:
     """Text with escape sequences and control characters removed, for showing."""
-    return "".join(ch for ch in ESCAPES.sub("", text) if not is_control(ch))
+    return CONTROLS.sub("", text)
 
 
 def shown(name: str) -> str:
@@ -62,7 +59,7 @@ def _clean_name(name: str) -> bool:
         name.encode("utf-8")
     except UnicodeEncodeError:  # bytes that are not UTF-8, kept by Python as lone surrogates
         return False
-    return not any(is_control(ch) or ch in "\n\r\t\f" for ch in name)
+    return not CONTROLS.search(name) and not any(ch in "\n\r\t\f" for ch in name)
 
 
 def source_files(directory: Path, warn: Warn | None = None) -> list[Path]:

@@ -46,7 +46,8 @@ def detect_language(text: str, default: str = "tr") -> str:
 
 
 @lru_cache(maxsize=1)
-def _detector():
+def lingua_detector():
+    """The lingua detector for Turkish and English (built once), and its language codes."""
     from lingua import Language, LanguageDetectorBuilder
 
     detector = LanguageDetectorBuilder.from_languages(Language.TURKISH, Language.ENGLISH).build()
@@ -57,5 +58,5 @@ def text_language(text: str, default: str = "tr") -> str:
     """The language of a source text or a part of it: "tr" or "en", `default` when undecided."""
     if sum(ch.isalpha() for ch in text[:4 * MIN_LETTERS]) < MIN_LETTERS:
         return detect_language(text, default)
-    detector, codes = _detector()
+    detector, codes = lingua_detector()
     return codes.get(detector.detect_language_of(text), default)

@@ -43,7 +43,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .files import ESCAPES, is_control
+from .files import CONTROLS
 
 # --- what the layout heuristics measure against, each with its reason --------------------------
 
@@ -92,8 +92,6 @@ _CAPTION = re.compile(r"^(?:courtesy of|source:|kaynak:|photo(?:graph)?:|(?:figu
                       r"harita|map)\s*\d)", re.IGNORECASE)
 _ORNAMENT = re.compile(r"^(?:[IVXLC]{1,5}\.?|[*•·~#=\-–— ]{1,12})$")
 _QUOTE_MARKER = re.compile(r"[ \t]*(?:>[ \t]?)+")
-_DROP = re.compile(ESCAPES.pattern + r"|[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e"
-                   r"\u2060-\u2064\u2066-\u2069\ufeff]")
 _LIGATURE = re.compile("[\ufb00-\ufb06\u0132\u0133\u01c4-\u01cc]")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _PIECE = re.compile(r"\S+")
@@ -195,7 +193,7 @@ def _lines(source: str) -> list[_Line]:
 
 
 def _line(source: str, start: int, end: int, page: int, blank_before: bool) -> _Line:
-    drops = [(m.start(), m.end(), "") for m in _DROP.finditer(source, start, end)]
+    drops = [(m.start(), m.end(), "") for m in CONTROLS.finditer(source, start, end)]
     q = _QUOTE_MARKER.match(source, start, end)
     if q and ">" in q.group(0):
         drops.insert(0, (start, q.end(), ""))

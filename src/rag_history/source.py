@@ -175,6 +175,10 @@ class SourceDocument:
     def section_of(self, sentence: Sentence) -> Section:
         return self.sections[self.paragraphs[sentence.paragraph].section]
 
+    def note(self, marker: str) -> Note | None:
+        """The note a mark refers to ("12", "[2:1]"), or None."""
+        return next((n for n in self.notes if n.marker == marker), None)
+
     def paragraphs_of(self, kind: str) -> list[Paragraph]:
         """The paragraphs of every section of one kind ("references", "notes", ...)."""
         return [p for p in self.paragraphs if self.sections[p.section].kind == kind]
