@@ -15,15 +15,17 @@ import subprocess
 from common import PYTHON, ROOT, write_json
 
 LOAD = """
-import resource, time
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+import time
+def status(key):
+    return next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith(key)) / 1024
+before = status("VmRSS:")
 start = time.perf_counter()
 from lingua import Language, LanguageDetectorBuilder
 builder = LanguageDetectorBuilder.from_languages(Language.TURKISH, Language.ENGLISH)
 detector = (builder.with_preloaded_language_models() if {preload} else builder).build()
 for path in {texts!r}:
     detector.detect_language_of(open(path, encoding="utf-8").read())
-print(time.perf_counter() - start, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)
+print(time.perf_counter() - start, status("VmHWM:") - before)
 """
 
 

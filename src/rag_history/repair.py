@@ -103,6 +103,7 @@ _SUPERSCRIPT_MARK = re.compile(f"(?<=\\S)[{_SUPERSCRIPTS}]+")
 _NUMBER_MARK = re.compile(r"(?:(?<=[.,;:!?”’\"')\]])|(?<=[a-zçğıöşü]))(\d{1,3})(?=[\s,.;:]|$)"
                           r"|(?<=[.,;:!?”’\"')]) (\d{1,3})(?=\s|$)")
 _NOTE_START = re.compile(f"^(\\[(?:\\d{{1,3}}(?::\\d{{1,3}})?|[a-z])\\]|\\d{{1,3}}(?=[.)]?\\s)[.)]?|[{_SUPERSCRIPTS}]+)\\s*")
+_SPACED_MARK = re.compile(r"(?<=[.,;:!?”’\"')a-zçğıöşü]) ?(\d{1,3})(?=\s|$)")  # "U.S.S.R.1", "period. 2"
 _FOOT_NOTE_START = re.compile(r"^(\d{1,3})(?:\s+|$)")
 _DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789")
 _ENTRY_START = re.compile(r"^(?:[—–-]{2,}|\[\d{1,3}\]|\d{1,3}\.\s|[^\W\d_][^\s,]*,\s)")
@@ -327,9 +328,13 @@ class _Assembler:
         # after) when the page's body has its mark; a note before it that lost its number (to a
         # lone number at the page's end), or the rest of the last page's note, starts after the
         # blank line before.
+        first_mark: dict[int, int] = {}  # number -> the first line of the page with it as a mark
+        for i, x in enumerate(page):
+            for m in _SPACED_MARK.finditer(x.text):
+                first_mark.setdefault(int(m.group(1)), i)
+
         def marked(n: int, before: int) -> bool:
-            mark = re.compile(rf"(?<=[.,;:!?”’\"')a-zçğıöşü]) ?{n}(?=\s|$)")
-            return any(mark.search(x.text) for x in page[:before])
+            return first_mark.get(n, before) < before
 
         def blank_before(i: int) -> int | None:
             return next((j for j in range(i - 1, 0, -1) if page[j].blank_before), None)
@@ -511,7 +516,8 @@ class _Assembler:
                 first = False
                 parts.append(glue)
                 at += len(glue)
-                spans.extend((at + t, f, n) for t, f, n in _piece_spans(text, file_at))
+                for t, f, n in _piece_spans(text, file_at):
+                    _add_span(spans, (at + t, f, n), self.source)
                 expanded = _LIGATURE.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
                 parts.append(expanded)
                 at += len(expanded)
@@ -558,6 +564,19 @@ class _Assembler:
         if seen[left + right] > 0:
             return True
         return not (seen[left] > 0 and seen[right] > 0)
+
+
+def _add_span(spans: list[tuple[int, int, int]], span: tuple[int, int, int], source: str) -> None:
+    """Append a span, merged into the last one when the text between them is the source's too
+    (a space joining two words as the source has it): a paragraph keeps few spans."""
+    if spans:
+        t0, f0, n0 = spans[-1]
+        t, f, n = span
+        gap = t - (t0 + n0)
+        if gap >= 0 and f - (f0 + n0) == gap and source[f0 + n0:f] == " " * gap:
+            spans[-1] = (t0, f0, f + n - f0)
+            return
+    spans.append(span)
 
 
 def _piece_spans(text: str, file_at: int) -> list[tuple[int, int, int]]:

@@ -31,7 +31,9 @@ limit (`benchmarks/parsing.py`).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+from collections import deque
 import re
 import sys
 from dataclasses import dataclass, field
@@ -41,7 +43,7 @@ from pathlib import Path
 from . import files
 from .errors import SourceError
 from .files import MAX_SOURCE_BYTES, Warn, printable, read_metadata, source_files, shown
-from .language import text_language
+from .language import SAMPLE_CHARS, text_language
 from .repair import Block, repair
 
 __all__ = ["MAX_SOURCE_BYTES", "read_metadata", "source_files", "parse_document", "load_document",
@@ -71,10 +73,11 @@ class Paragraph:
 
     def file_offset(self, i: int) -> int:
         """Map an offset in the repaired paragraph text to one in the source text."""
-        for text_at, file_at, length in reversed(self.spans):
-            if i >= text_at:
-                return file_at + min(i - text_at, length)
-        return self.spans[0][1]
+        k = bisect.bisect_right(self.spans, i, key=lambda span: span[0])  # spans are in text order
+        if k == 0:
+            return self.spans[0][1]
+        text_at, file_at, length = self.spans[k - 1]
+        return file_at + min(i - text_at, length)
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,7 @@ ABBREVIATIONS = frozenset(
 # splitter look back over it at every period). The article's quotation of Nutuk in ‘’…’’ is 144
 # characters; a quotation of several sentences stays whole up to this length.
 OPEN_LIMIT = 1200
+MAX_OPEN = 16
 # A longer "sentence" is cut at a word before the limit: a line without any sentence end (a
 # table, a list, a runaway line of 1 MB) must not become one huge sentence to embed and show. The
 # longest sentence of the five real texts is 1,242 characters (Turner, 1893).
@@ -210,6 +214,7 @@ _BEFORE_DOT = 60  # characters looked back for the word a period ends
 _PARTICIPLE_END = re.compile(r"(?:[dt][ıiuü]ğ[ıiuü]|[ae]c[ae]ğ[ıi])(?:n[ıi]n)?$", re.IGNORECASE)
 _CITATION_AHEAD = re.compile(r"\s{0,8}\([^()]{0,200}?\d{4}[^()]{0,200}\)")
 _OPENERS = {"(": ")", "[": "]", "“": "”", "‘": "’", "«": "»"}
+_MARKS = re.compile(r"[()\[\]“”‘’«»\".!?…]")
 _VOWELS = set("aeıioöuüâîûAEIİOÖUÜ")
 
 
@@ -228,12 +233,18 @@ def abbreviations(language: str) -> frozenset[str]:
 def _split_points(text: str, abbrevs: frozenset[str]) -> list[int]:
     """Offsets where a new sentence starts, never inside brackets or quotes."""
     points = []
-    depth: list[tuple[str, int]] = []  # closers of the open brackets and quotes, and where they opened
+    # Closers of the open brackets and quotes, and where they opened; the oldest is forgotten
+    # past MAX_OPEN (no real text nests deeper), so every step costs at most MAX_OPEN.
+    depth: deque[tuple[str, int]] = deque(maxlen=MAX_OPEN)
     i, n = 0, len(text)
     while i < n:
+        m = _MARKS.search(text, i)  # jump to the next character that can open, close or end
+        if m is None:
+            break
+        i = m.start()
         ch = text[i]
-        if depth and i - depth[0][1] > OPEN_LIMIT:
-            depth = [d for d in depth if i - d[1] <= OPEN_LIMIT]
+        while depth and i - depth[0][1] > OPEN_LIMIT:
+            depth.popleft()
         if ch in "‘’" and 0 < i < n - 1 and text[i - 1].isalpha() and text[i + 1].isalpha():
             pass  # an apostrophe before a suffix ("Moskova’ya"), not a quote mark
         elif text.startswith("‘’", i):  # the article's opening double quote, typed as two singles
@@ -340,8 +351,8 @@ def parse_document(raw: str, name: str, metadata: dict | None = None, note_lines
     metadata = dict(metadata or {})
     blocks = repair(raw, note_lines)
     stated = metadata.get("language") or ""
-    body_text = " ".join(b.text for b in blocks if b.kind == "paragraph" and b.section_kind == "body")
-    language = stated or text_language(body_text[:20_000] or " ".join(b.text for b in blocks)[:20_000], "tr")
+    body = [b.text for b in blocks if b.kind == "paragraph" and b.section_kind == "body"]
+    language = stated or text_language(_sample(body or [b.text for b in blocks]), "tr")
     has_abstract_heading = any(b.kind == "heading" and b.section_kind == "abstract" for b in blocks)
 
     sections: list[Section] = []
@@ -393,23 +404,29 @@ def parse_document(raw: str, name: str, metadata: dict | None = None, note_lines
                           tuple(sections), tuple(paragraphs), tuple(sentences), raw, kind, tuple(notes), tuple(marks))
 
 
-# Enough of a section's text to know its language.
-LANGUAGE_SAMPLE = 3000
-
-
 def _with_languages(sections: list[Section], placed, language: str, stated: str) -> list[Section]:
     """Each section's language from its own paragraphs (abstracts already have theirs); the
     document's when it has none, and the sidecar's for the body when it states one."""
     texts: dict[int, list[str]] = {}
     for block, i in placed:
-        if sum(map(len, texts.get(i, []))) < LANGUAGE_SAMPLE:
-            texts.setdefault(i, []).append(block.text)
+        texts.setdefault(i, []).append(block.text)
     out = []
     for i, s in enumerate(sections):
         if s.kind != "abstract" and not stated and i in texts:
-            s = Section(s.title, text_language(" ".join(texts[i])[:LANGUAGE_SAMPLE], language), s.kind)
+            s = Section(s.title, text_language(_sample(texts[i]), language), s.kind)
         out.append(s)
     return out
+
+
+def _sample(texts: list[str]) -> str:
+    """The first SAMPLE_CHARS characters of some texts, joined: what the language is told from."""
+    out, n = [], 0
+    for t in texts:
+        if n >= SAMPLE_CHARS:
+            break
+        out.append(t[:SAMPLE_CHARS - n])
+        n += len(out[-1]) + 1
+    return " ".join(out)
 
 
 def _in_order(blocks: list[Block]) -> list[Block]:
