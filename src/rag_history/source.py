@@ -487,6 +487,6 @@ def load_documents(directory: Path, warn: Warn = _stderr) -> list[SourceDocument
         seen[doc.sha256] = path.name
         docs.append(doc)
     if not docs:
-        raise SourceError(f"no usable source text in {directory} ({', '.join(skipped)} could not be read, "
+        raise SourceError(f"no usable source text in {directory} ({', '.join(skipped)} could not be used, "
                           "see above); fix them, then run `rag-history build`.")
     return docs
