@@ -235,7 +235,7 @@ def _drop_furniture(lines: list[_Line]) -> dict[int, list[int]]:
     repeated = {k for k, n in shape.items() if n >= max(3, RUNNING_HEAD_SHARE * len(pages))}
     tails: dict[int, list[int]] = {}
     for ln in edges:
-        if ln.text.isdigit() and ln in pages[ln.page][-PAGE_EDGE_LINES:]:
+        if ln.text.isdecimal() and len(ln.text) <= 4 and ln in pages[ln.page][-PAGE_EDGE_LINES:]:
             tails.setdefault(ln.page, []).append(int(ln.text))
         if _PAGE_NUMBER.match(ln.text) or _digitless(ln.text) in repeated:
             ln.text = ""

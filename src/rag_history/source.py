@@ -387,8 +387,9 @@ def parse_document(raw: str, name: str, metadata: dict | None = None, note_lines
         paragraphs.append(paragraph)
         section = sections[section_index]
         if block.marker:
-            notes.append(Note(block.marker, block.text, index, paragraph.file_offset(0),
-                              paragraph.file_offset(max(len(block.text) - 1, 0)) + 1))
+            start = paragraph.file_offset(0)
+            end = paragraph.file_offset(len(block.text) - 1) + 1 if block.text else start  # a marker alone
+            notes.append(Note(block.marker, block.text, index, start, end))
         marks.extend(NoteMark(m.marker, index, m.at, m.start, m.end) for m in block.marks)
         if section.kind not in ANSWERABLE:
             continue
