@@ -100,10 +100,11 @@ _PIECE = re.compile(r"\S+")
 _BRACKET_MARK = re.compile(r"\[(?:\d{1,3}(?::\d{1,3})?|[a-z])\]")
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPT_MARK = re.compile(f"(?<=\\S)[{_SUPERSCRIPTS}]+")
+# A number glued after a word or punctuation, or after punctuation and a space (pdftotext):
+# "U.S.S.R.1", "studies.33", "period. 2".
 _NUMBER_MARK = re.compile(r"(?:(?<=[.,;:!?”’\"')\]])|(?<=[a-zçğıöşü]))(\d{1,3})(?=[\s,.;:]|$)"
                           r"|(?<=[.,;:!?”’\"')]) (\d{1,3})(?=\s|$)")
 _NOTE_START = re.compile(f"^(\\[(?:\\d{{1,3}}(?::\\d{{1,3}})?|[a-z])\\]|\\d{{1,3}}(?=[.)]?\\s)[.)]?|[{_SUPERSCRIPTS}]+)\\s*")
-_SPACED_MARK = re.compile(r"(?<=[.,;:!?”’\"')a-zçğıöşü]) ?(\d{1,3})(?=\s|$)")  # "U.S.S.R.1", "period. 2"
 _FOOT_NOTE_START = re.compile(r"^(\d{1,3})(?:\s+|$)")
 _DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789")
 _ENTRY_START = re.compile(r"^(?:[—–-]{2,}|\[\d{1,3}\]|\d{1,3}\.\s|[^\W\d_][^\s,]*,\s)")
@@ -330,8 +331,8 @@ class _Assembler:
         # blank line before.
         first_mark: dict[int, int] = {}  # number -> the first line of the page with it as a mark
         for i, x in enumerate(page):
-            for m in _SPACED_MARK.finditer(x.text):
-                first_mark.setdefault(int(m.group(1)), i)
+            for m in _NUMBER_MARK.finditer(x.text):
+                first_mark.setdefault(int(m.group(1) or m.group(2)), i)
 
         def marked(n: int, before: int) -> bool:
             return first_mark.get(n, before) < before
