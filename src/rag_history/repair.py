@@ -253,10 +253,9 @@ def _digitless(text: str) -> str:
 class _Assembler:
     def __init__(self, source: str, lines: list[_Line], note_lines: frozenset[int], tails: dict[int, list[int]]):
         self.source, self.lines, self.tails = source, lines, tails
-        lengths = [ln.raw_len for ln in lines if len(ln.text) > 20]
-        self.width = statistics.median(lengths) if lengths else 80
+        long = [ln for ln in lines if len(ln.text) > 20]  # lines of text, not headings or numbers
+        self.width = statistics.median(ln.raw_len for ln in long) if long else 80
         followed = sum(1 for a, b in zip(lines, lines[1:]) if b.blank_before)
-        long = [ln for ln in lines if len(ln.text) > 20]
         wrapped = sum(1 for ln in long if not _TERMINAL.search(ln.text))
         self.double_spaced = (len(lines) > 4 and followed >= DOUBLE_SPACED_SHARE * (len(lines) - 1)
                               and wrapped >= WRAPPED_SHARE * len(long))
@@ -267,7 +266,6 @@ class _Assembler:
         self.vocabulary = _vocabulary(source)
         self.note_lines = note_lines
         self.blocks: list[Block] = []
-        self.foot_notes: list[Block] = []
 
     def run(self) -> list[Block]:
         body, feet = self._split_feet()
