@@ -95,6 +95,17 @@ def test_running_heads_and_page_numbers_are_dropped_and_a_sentence_goes_on_acros
     assert not any("Journal of Ottoman" in s or s.rstrip(".").isdigit() for s in found)
 
 
+def test_a_short_line_ending_in_a_reference_does_not_end_the_paragraph():
+    # Johansson et al., wrapped by pandoc: a reference on a line of its own in mid-sentence.
+    # Its known headings ("Introduction") stand alone, so "The tool stum" is no heading either.
+    raw = ("Introduction\n\nNewsreels were shown before films.\n\n"
+           "Transcribing flash intertitles\n\nThe tool stum\n(Johansson 2025)\ncombines three well established "
+           "libraries to create a pipeline:\nOpenCV2 for image processing\n(Bradski 2000),\nEAST for text detection.\n")
+    assert sentences(raw, metadata={"language": "en"})[1:] == [
+        "The tool stum (Johansson 2025) combines three well established libraries to create a pipeline: OpenCV2 for "
+        "image processing (Bradski 2000), EAST for text detection."]
+
+
 def test_a_figure_credit_in_mid_sentence_is_dropped():
     # The Friedman PDF, page 6: the credit of a photograph between two halves of a sentence.
     raw = ("He particularly wanted them to note the differences in the composition of the Naval\n\n"

@@ -403,8 +403,8 @@ class _Assembler:
             # A sentence goes on after a dropped caption or into a lowercase line (not in a list
             # of references: "al-Kulaynī, ..." after an entry ending in a web address).
             return previous_ended or section in ("references", "notes") or not (interrupted or ln.text[:1].islower())
-        if not previous_ended:
-            return False  # across a page break too
+        if not previous_ended or ln.text[:1].islower():
+            return False  # across a page break too; and "The tool stum (Johansson 2025)" + "combines ..." is one
         if section in ("references", "notes") and (_ENTRY_START.match(ln.text) or _NOTE_START.match(ln.text)):
             return True
         return ln.indented or previous.raw_len < SHORT_LINE_IN_BLOCK * self.width
