@@ -204,6 +204,23 @@ def render() -> str:
                 f"`rag-history log` on {rep['entries']:,} entries ({rep['file_mb']} MB): read and render in "
                 f"{rep['read_and_render_median_s']} s (median of 3).", ""]
 
+    parsing = _read(RESULTS / "parsing.json")
+    if parsing:
+        out += ["## Ingestion (`benchmarks/parsing.py`)", "",
+                f"Measured {parsing['date']}. `parse_document` on the article's sentences repeated (median of "
+                f"{parsing['parse']['one line']['100000']['runs']}):", "",
+                "| layout | 100k characters: CPU s (wall s) | 1M characters: CPU s (wall s) | ratio of CPU time |",
+                "| --- | --- | --- | --- |"]
+        for layout, rows in parsing["parse"].items():
+            small, large = rows["100000"], rows["1000000"]
+            out.append(f"| {layout} | {small['median_cpu_s']} ({small['median_s']}) | {large['median_cpu_s']} "
+                       f"({large['median_s']}) | {rows['ratio_1m_to_100k']} |")
+        big, flat, line = parsing["build_5mb"], parsing["no_sentence_end"], parsing["build_1mb_line_without_sentence_end"]
+        out += ["", f"One 1 MB line without a sentence end: parsed in {flat['median_s']} s into {flat['sentences']} "
+                f"sentences of at most {flat['longest_sentence']} characters; its `rag-history build` (hashing encoder in "
+                f"place of the model): {line['wall_s']} s, peak RSS {line['peak_rss_mb']} MB. `rag-history build` of a "
+                f"{big['bytes']:,}-byte source (the largest accepted): {big['wall_s']} s, peak RSS {big['peak_rss_mb']} MB.", ""]
+
     findings = HERE / "FINDINGS.md"
     if findings.exists():
         out.append(findings.read_text(encoding="utf-8").strip())
@@ -218,13 +235,13 @@ def main() -> None:
                         "time shown is the cache's)")
     parser.add_argument("--render", action="store_true", help="only re-render RESULTS.md")
     parser.add_argument("--only", nargs="*",
-                        help="run only these steps (coldstart article scale ann server question_log)")
+                        help="run only these steps (coldstart article scale ann server question_log parsing)")
     args = parser.parse_args()
 
     if not args.render:
         RESULTS.mkdir(exist_ok=True)
         write_json(str(RESULTS / "machine.json"), machine())
-        wanted = set(args.only or ("coldstart", "article", "scale", "ann", "server", "question_log"))
+        wanted = set(args.only or ("coldstart", "article", "scale", "ann", "server", "question_log", "parsing"))
         sizes = SIZES[:-1] if args.quick else SIZES
         if "coldstart" in wanted:
             step("coldstart", ["coldstart.py"], timeout=1200)
@@ -241,6 +258,11 @@ def main() -> None:
             step("server-1-thread", ["server.py", "--one-thread"], timeout=1800)
         if "question_log" in wanted:
             step("question_log", ["question_log.py"], timeout=1800)
+        if "parsing" in wanted:  # ingestion: parsing time and memory, PDF text, sentences, languages
+            step("parsing", ["parsing.py"], timeout=3600)
+            step("pdf-pypdf", ["pdf_extraction.py", "--extractor", "pypdf"], timeout=600)
+            step("sentences", ["sentences.py"], timeout=600)
+            step("language", ["language.py"], timeout=600)
     (HERE / "RESULTS.md").write_text(render(), encoding="utf-8")
     print(f"Wrote {HERE / 'RESULTS.md'}")
 

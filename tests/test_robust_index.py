@@ -190,14 +190,15 @@ def test_build_killed_midway_leaves_the_previous_index_answering(assistant, sett
 
 
 def test_line_separators_in_a_source_survive_the_index(fake_encoder, tmp_path):
-    """U+2028 and NEL inside a sentence: a JSON Lines reader that used splitlines() broke on them."""
+    """U+2028 and NEL inside a sentence: a JSON Lines reader that used splitlines() broke on them.
+    The source repair reads both as line breaks (a space in the sentence)."""
     sources = tmp_path / "sources"
     sources.mkdir()
     (sources / "web.txt").write_text("Ankara\u2028ile Moskova 1921 yılında\x85anlaştı (Sofuoğlu,2005:204).\n",
                                      encoding="utf-8")
     settings = Settings(source_dir=sources, index_dir=tmp_path / "index")
     assistant = Assistant.load(settings, log=lambda msg: None)
-    assert [s.text for s in assistant.index.sentences] == ["Ankara\u2028ile Moskova 1921 yılında\x85anlaştı "
+    assert [s.text for s in assistant.index.sentences] == ["Ankara ile Moskova 1921 yılında anlaştı "
                                                            "(Sofuoğlu,2005:204)."]
 
 

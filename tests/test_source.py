@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import squash
-from rag_history.source import parse_document, split_sentences
+from rag_history.source import MAX_SENTENCE_CHARS, OPEN_LIMIT, parse_document, split_sentences
 
 # Two abstracts, headings, wrapped lines (" \n\n") and a page break in mid-sentence ("\n "),
 # laid out as the PDF extraction of the article lays them out.
@@ -135,3 +135,40 @@ def test_article_quotation_is_not_split(article_doc):
 ])
 def test_sentence_splitting(text, expected):
     assert texts(text) == expected
+
+
+# --- sentences in English, long and unclosed ---------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    # Punkt's English model knows these abbreviations; the hand list did not.
+    ("The U.S. Navy planned for 1955. Nimitz agreed.", ["The U.S. Navy planned for 1955.", "Nimitz agreed."]),
+    ("Gen. Marshall and Adm. Nimitz met. They disagreed.", ["Gen. Marshall and Adm. Nimitz met.", "They disagreed."]),
+    ("The authors wanted “. . . the employment of quick offensive power.” Sherman agreed.",
+     ["The authors wanted “. . . the employment of quick offensive power.”", "Sherman agreed."]),
+    ("The era had ended. (Webb, 2024) Even Musaylama erected a safe area.",
+     ["The era had ended. (Webb, 2024)", "Even Musaylama erected a safe area."]),
+])
+def test_english_sentence_splitting(text, expected):
+    assert [text[a:b] for a, b in split_sentences(text, "en")] == expected
+
+
+def test_a_text_without_sentence_ends_is_cut_at_the_limit():
+    text = "kelime " * 100_000
+    spans = split_sentences(text)
+    assert max(b - a for a, b in spans) <= MAX_SENTENCE_CHARS and len(spans) > 300
+    assert all(text[a] != " " and text[b - 1] != " " for a, b in spans)  # cut between words
+    assert "".join(text[a:b] for a, b in spans).replace(" ", "") == text.replace(" ", "")  # nothing lost
+
+
+def test_an_unclosed_bracket_is_forgotten():
+    # PDF text loses closing marks: one lost ")" must not glue the rest of the paragraph together.
+    text = "Heyet (Ankara’dan gitti. " + "Görüşmeler sürdü. " * 300 + "Sonra döndü."
+    spans = split_sentences(text)
+    assert spans[0][1] <= OPEN_LIMIT + 20 and len(spans) > 200
+
+
+def test_the_sidecar_language_wins_and_lingua_decides_without_it():
+    english = "The delegation left Ankara in May. It reached Moscow in July after a long journey.\n"
+    assert parse_document(english, "a.txt").language == "en"
+    assert parse_document(english, "a.txt", {"language": "tr"}).language == "tr"
+    assert parse_document(PDF_TEXT, "b.txt").language == "tr"

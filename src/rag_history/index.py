@@ -32,11 +32,15 @@ from .chunking import Chunk, ChunkSettings, chunk_document
 from .bibliography import BibEntry
 from .citations import Citation, DocumentCitations, Reference, cite, shown_citation, strip_citations
 from .errors import IndexProblem
+from .files import file_digest, sidecar_of
 from .settings import IndexSettings
 from .source import SourceDocument, TextInfo, load_documents, read_source, source_files
 from .termmap import vocabulary_of
 
-FORMAT = 6
+FORMAT = 7  # 7: the source repair of PDFs, notes and references apart (extracted.jsonl), and every reference a sentence has
+# The text extracted from each PDF source (written when there is one): what its sentences'
+# start/end offsets refer to.
+EXTRACTED = "extracted.jsonl"
 TERM_VECTORS = "term_sentence_vectors.npy"  # the sentences by the term model, when it is not the dense one
 CURRENT = "current"
 MANIFEST = "manifest.json"
@@ -105,10 +109,10 @@ def source_hashes(source_dir: Path) -> dict[str, str]:
     """Hash of every source text and of its metadata sidecar, by file name."""
     out = {}
     for p in source_files(source_dir):
-        out[p.name] = hashlib.sha256(p.read_bytes()).hexdigest()
-        sidecar = p.with_suffix(".json")
+        out[p.name] = file_digest(p)
+        sidecar = sidecar_of(p)
         if sidecar.exists():
-            out[sidecar.name] = hashlib.sha256(sidecar.read_bytes()).hexdigest()
+            out[sidecar.name] = file_digest(sidecar)
     return out
 
 
@@ -239,6 +243,8 @@ def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, enco
             _write_jsonl(work / "sentences.jsonl", (s.to_dict() for s in sentences))
             if entries:  # most texts have none: no empty file
                 _write_jsonl(work / BIBLIOGRAPHY, entries)
+            if any(d.kind == "pdf" for d in docs):
+                _write_jsonl(work / EXTRACTED, ({"source": d.name, "text": d.text} for d in docs if d.kind == "pdf"))
             np.save(work / "sentence_vectors.npy", sentence_vectors)
             write_faiss_index(make_faiss_index(passage_vectors, settings=settings.index), work / "passages.faiss")
             manifest = {

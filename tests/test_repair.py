@@ -1,0 +1,239 @@
+"""Repairs of extracted text (issue 11), each on a sample found in a real source: quote markers,
+line-end hyphens, page furniture, ligatures, footnote marks and notes, references sections,
+tables of contents, line endings, control characters. Offsets always lead back to the source."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from conftest import ARTICLE, squash
+from rag_history.repair import repair, section_kind
+from rag_history.source import parse_document
+
+
+def letters(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def assert_traceable(doc) -> None:
+    """Every sentence and note is its source slice with characters dropped (and ligatures
+    expanded), starting and ending on the same characters."""
+    for piece in [*doc.sentences, *doc.notes]:
+        shown, source = letters(piece.text), letters(doc.text[piece.start:piece.end])
+        it = iter(source)
+        assert all(ch in it for ch in shown), (piece.text, doc.text[piece.start:piece.end])
+        assert shown[:1] == source[:1] and shown[-1:] == source[-1:]
+
+
+def sentences(raw: str, **kw) -> list[str]:
+    doc = parse_document(raw, "x.txt", **kw)
+    assert_traceable(doc)
+    return [s.text for s in doc.sentences]
+
+
+# --- quote markers -----------------------------------------------------------------------------
+
+def test_quote_markers_at_line_starts_are_dropped():
+    # The issue's sample: a wrapped line quoted by a mail client, "performance of > the patriotic play".
+    raw = ("In 1873 the performance of\n> the patriotic play Vatan yahut Silistre caused a stir in Istanbul.\n"
+           "> > Namık Kemal was sent into exile soon after.\n")
+    assert sentences(raw, metadata={"language": "en"}) == [
+        "In 1873 the performance of the patriotic play Vatan yahut Silistre caused a stir in Istanbul.",
+        "Namık Kemal was sent into exile soon after."]
+
+
+def test_a_greater_than_sign_inside_a_line_stays():
+    assert sentences("Prices rose by > 20 percent in 1921. Wages did not.\n", metadata={"language": "en"})[0] == (
+        "Prices rose by > 20 percent in 1921.")
+
+
+# --- hyphens at line ends ----------------------------------------------------------------------
+
+HYPHENS = (
+    "The ministry lacked reliable information about the frontier. Officials asked for more infor-\n"
+    "mation from the consulates in 1921.\n\n"
+    "The Soviet-Turkish treaty was signed in Moscow. It opened the Soviet-\n"
+    "Turkish friendship of the 1920s.\n\n"
+    "The plan listed five cruisers, thirty-two destroyers and thirty-\n"
+    "five cargo ships for the years 1945-\n"
+    "1947 in the Pacific.\n"
+)
+
+
+def test_a_word_cut_by_the_line_end_is_joined():
+    assert "Officials asked for more information from the consulates in 1921." in sentences(HYPHENS)
+
+
+def test_a_hyphenated_word_keeps_its_hyphen():
+    found = sentences(HYPHENS)
+    assert "It opened the Soviet-Turkish friendship of the 1920s." in found  # the capital, and the text writes it
+    # "thirty-five": two words of their own; "1945-1947": numbers (both as the Friedman PDF has them).
+    assert "The plan listed five cruisers, thirty-two destroyers and thirty-five cargo ships for the years 1945-1947 in the Pacific." in found
+
+
+def test_a_soft_hyphen_always_joins():
+    assert sentences("Bu karar Ankara’da tartış\u00ad\nmalara yol açtı. Sonra bitti.\n")[0] == (
+        "Bu karar Ankara’da tartışmalara yol açtı.")
+
+
+# --- page furniture ----------------------------------------------------------------------------
+
+def _pages(*bodies: str) -> str:
+    """Pages as pdftotext writes them: a running head on top, the page number at the foot."""
+    return "\f".join(f"Journal of Ottoman Studies 12 (2020)\n\n{body}\n\n{i}\n" for i, body in enumerate(bodies, 1))
+
+
+def test_running_heads_and_page_numbers_are_dropped_and_a_sentence_goes_on_across_the_page():
+    raw = _pages("The delegation left Ankara in May 1920. It reached Moscow",
+                 "in July after a long journey through the Caucasus. Talks began at once.",
+                 "The treaty was signed on 16 March 1921. It settled the border.",
+                 "Kars was returned to Turkey. The border has stayed since.")
+    found = sentences(raw, metadata={"language": "en"})
+    assert "It reached Moscow in July after a long journey through the Caucasus." in found
+    assert not any("Journal of Ottoman" in s or s.rstrip(".").isdigit() for s in found)
+
+
+def test_a_short_line_ending_in_a_reference_does_not_end_the_paragraph():
+    # Johansson et al., wrapped by pandoc: a reference on a line of its own in mid-sentence.
+    # Its known headings ("Introduction") stand alone, so "The tool stum" is no heading either.
+    raw = ("Introduction\n\nNewsreels were shown before films.\n\n"
+           "Transcribing flash intertitles\n\nThe tool stum\n(Johansson 2025)\ncombines three well established "
+           "libraries to create a pipeline:\nOpenCV2 for image processing\n(Bradski 2000),\nEAST for text detection.\n")
+    assert sentences(raw, metadata={"language": "en"})[1:] == [
+        "The tool stum (Johansson 2025) combines three well established libraries to create a pipeline: OpenCV2 for "
+        "image processing (Bradski 2000), EAST for text detection."]
+
+
+def test_a_figure_credit_in_mid_sentence_is_dropped():
+    # The Friedman PDF, page 6: the credit of a photograph between two halves of a sentence.
+    raw = ("He particularly wanted them to note the differences in the composition of the Naval\n\n"
+           "Courtesy of the National Archives & Records Administration\n\n"
+           "Operating Forces at the present time. He concluded by telling his subordinates.\n")
+    assert sentences(raw, metadata={"language": "en"})[0] == (
+        "He particularly wanted them to note the differences in the composition of the Naval Operating "
+        "Forces at the present time.")
+
+
+def test_table_of_contents_lines_are_dropped():
+    raw = ("İçindekiler\n\n1. Giriş ........................ 3\n2. Moskova Antlaşması ......... 7\n\n"
+           "1. Giriş\n\nMoskova Antlaşması 16 Mart 1921’de imzalandı. Kars Antlaşması onu izledi.\n")
+    doc = parse_document(raw, "x.txt")
+    assert [s.title for s in doc.sections] == ["1. Giriş"]
+    assert not any("...." in p.text for p in doc.paragraphs)
+
+
+# --- ligatures, control characters, line endings -----------------------------------------------
+
+def test_ligatures_are_expanded_and_offsets_still_map():
+    raw = "The ﬁrst oﬃcial report reached the ministry. It was ﬁled in 1921.\n"
+    doc = parse_document(raw, "x.txt", {"language": "en"})
+    assert [s.text for s in doc.sentences] == ["The first official report reached the ministry.", "It was filed in 1921."]
+    assert_traceable(doc)
+    assert raw[doc.sentences[1].start:doc.sentences[1].end] == "It was ﬁled in 1921."
+
+
+def test_terminal_escapes_and_control_characters_are_dropped():
+    raw = "Ankara \x1b[31mhükümeti\x1b[0m Moskova’ya\x07 bir heyet gönderdi.\x1b]0;owned\x07 Heyet döndü.\n"
+    assert sentences(raw) == ["Ankara hükümeti Moskova’ya bir heyet gönderdi.", "Heyet döndü."]
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n"])
+def test_the_article_with_other_line_endings_parses_the_same(newline, article_doc, article_text):
+    # A CR-only copy used to give one section instead of six, and answers carrying "\r\r".
+    raw = article_text.replace("\n", newline)
+    doc = parse_document(raw, article_doc.name, article_doc.metadata)
+    assert [(s.title, s.kind) for s in doc.sections] == [(s.title, s.kind) for s in article_doc.sections]
+    assert [s.text for s in doc.sentences] == [s.text for s in article_doc.sentences]
+    assert not any("\r" in s.text for s in doc.sentences)
+    for s in doc.sentences:  # offsets into the CR text
+        assert squash(raw[s.start:s.end]) == s.text
+
+
+# --- footnotes -----------------------------------------------------------------------------------
+
+TURNER = (  # the Gutenberg text of Turner (1893), CRLF and [page:n] markers, notes at the end
+    "Said Calhoun in 1817, \"We are great,\r\nand rapidly--I was about to say fearfully--growing!\"[2:1] So saying, he\r\n"
+    "touched the distinguishing feature of American life.\r\n\r\n"
+    "The Indian trade pioneered the way for civilization.[5:1]\r\n\r\n\r\n"
+    "FOOTNOTES:\r\n\r\n"
+    "[2:1] \"Abridgment of Debates of Congress,\" v, p. 706.\r\n\r\n"
+    "[5:1] Bancroft (1860 ed.), iii, pp. 344, 345, citing Logan MSS.;\r\n"
+    "[Mitchell] \"Contest in America,\" etc. (1752), p. 237.\r\n"
+)
+
+
+def test_notes_at_the_end_are_kept_by_marker_and_their_marks_out_of_the_text():
+    doc = parse_document(TURNER, "turner.txt", {"language": "en"})
+    assert_traceable(doc)
+    assert [s.text for s in doc.sentences] == [
+        "Said Calhoun in 1817, \"We are great, and rapidly--I was about to say fearfully--growing!\"",
+        "So saying, he touched the distinguishing feature of American life.",
+        "The Indian trade pioneered the way for civilization."]
+    assert {n.marker: n.text for n in doc.notes} == {
+        "[2:1]": "\"Abridgment of Debates of Congress,\" v, p. 706.",
+        "[5:1]": "Bancroft (1860 ed.), iii, pp. 344, 345, citing Logan MSS.; [Mitchell] \"Contest in America,\" etc. "
+                 "(1752), p. 237."}
+    assert [doc.sections[doc.paragraphs[n.paragraph].section].kind for n in doc.notes] == ["notes", "notes"]
+    first = doc.marks[0]
+    paragraph = doc.paragraphs[first.paragraph].text
+    assert first.marker == "[2:1]" and paragraph[:first.at].endswith("growing!\"")
+    assert TURNER[first.start:first.end] == "[2:1]"
+
+
+def test_footnotes_at_the_feet_of_text_pages_are_notes():
+    # The Friedman text as pdftotext gives it: the mark after a space, the note at the page foot.
+    raw = ("with the U.S.S.R. 1\nIt is precisely because this period was so confusing that I\n"
+           "have focused on the Navy. 2 Readers will note a detailed narrative.\n\n"
+           "1 For this context, see Hal Friedman, Creating an American Lake (Westport: Greenwood Press, 2001).\n"
+           "2 For the parsimony of the interwar period, see Thomas Hone and Trent Hone, Battleline\n"
+           "(Annapolis: Naval Institute Press, 2006).\n\n1\n"
+           "\fThe Navy had to disengage from one region of the world. The rest followed.\n\n2\n"
+           "\fIt did so in 1947. Nothing else happened.\n\n3\n")
+    doc = parse_document(raw, "friedman.txt", {"language": "en"})
+    assert_traceable(doc)
+    assert [n.marker for n in doc.notes] == ["1", "2"]
+    assert doc.notes[1].text == ("For the parsimony of the interwar period, see Thomas Hone and Trent Hone, Battleline "
+                                 "(Annapolis: Naval Institute Press, 2006).")
+    assert [m.marker for m in doc.marks] == ["1", "2"]
+    assert "I have focused on the Navy." in " ".join(s.text for s in doc.sentences)
+    assert not any("Greenwood" in s.text for s in doc.sentences)
+
+
+def test_superscript_marks_are_taken_out():
+    raw = "Lenin’e bir mektup gönderildi.¹ Cevap geldi².\n\nDipnotlar\n\n¹ Sofuoğlu, 2005, s. 204.\n² Bolat, 2006.\n"
+    doc = parse_document(raw, "x.txt")
+    assert [s.text for s in doc.sentences] == ["Lenin’e bir mektup gönderildi.", "Cevap geldi."]
+    assert [(n.marker, n.text) for n in doc.notes] == [("1", "Sofuoğlu, 2005, s. 204."), ("2", "Bolat, 2006.")]
+
+
+# --- sections ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("title, kind", [
+    ("References", "references"), ("Bibliography", "references"), ("Works Cited:", "references"),
+    ("KAYNAKÇA", "references"), ("5. Kaynakça", "references"), ("Kaynaklar", "references"),
+    ("Notes", "notes"), ("FOOTNOTES:", "notes"), ("Abstract:", "abstract"), ("ÖZET", "abstract"),
+    ("Introduction", "body"), ("The Indian Trade", None),
+])
+def test_section_kinds_by_title(title, kind):
+    assert section_kind(title) == kind
+
+
+def test_a_references_section_is_kept_out_of_the_sentences_with_one_paragraph_an_entry():
+    raw = ("1. Giriş\n\nMoskova Antlaşması 16 Mart 1921’de imzalandı (Sofuoğlu, 2005: 204).\n\n"
+           "Kaynakça\n\nSofuoğlu, A. (2005). Kuva-yı Milliye Dönemi. Ankara: Atatürk Araştırma Merkezi.\n"
+           "Bolat, M. (2006). Türk-Sovyet İlişkileri. İstanbul: Kitabevi.\n")
+    doc = parse_document(raw, "x.txt")
+    assert [s.text for s in doc.sentences] == ["Moskova Antlaşması 16 Mart 1921’de imzalandı (Sofuoğlu, 2005: 204)."]
+    assert [p.text for p in doc.paragraphs_of("references")] == [
+        "Sofuoğlu, A. (2005). Kuva-yı Milliye Dönemi. Ankara: Atatürk Araştırma Merkezi.",
+        "Bolat, M. (2006). Türk-Sovyet İlişkileri. İstanbul: Kitabevi."]
+
+
+def test_the_article_is_repaired_as_before(article_text):
+    blocks = repair(article_text)
+    assert [b.text for b in blocks if b.kind == "heading"] == [
+        "1. Giriş", "2. Millî Mücadele Dönemi Öncesi Türk-Rus İlişkileri",
+        "3. Meclisin Açılışı ile Birlikte Gelişen Türk-Sovyet İlişkileri", "4. Sonuç"]
+    assert ARTICLE.name.endswith(".txt") and len([b for b in blocks if b.kind == "paragraph"]) == 16
