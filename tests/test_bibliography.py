@@ -1,11 +1,18 @@
-"""The reference list: found under its heading, split into entries of every common style, each
-parsed into authors, year and title; in-text references linked to their entries."""
+"""The reference list: the entries of a document's references section, of every common style,
+each parsed into authors, year and title; in-text references linked to their entries."""
 
 from __future__ import annotations
 
 import pytest
 
-from rag_history.bibliography import find_reference_list, link, link_all, parse_entries
+from rag_history.bibliography import link, link_all, parse_entry
+from rag_history.citations import cite
+from rag_history.source import parse_document
+
+
+def entries(*printed: str, body: str = "Body text.", heading: str = "References"):
+    """The reference list of a document with these entries, a blank line between them."""
+    return cite(parse_document(f"{body}\n\n{heading}\n\n" + "\n\n".join(printed) + "\n", "x.txt")).entries
 
 
 @pytest.mark.parametrize("printed, authors, year, title", [
@@ -37,14 +44,13 @@ from rag_history.bibliography import find_reference_list, link, link_all, parse_
      ("Kocabaşoğlu", "Berber"), "1994", "Bolşevik İhtilali ve Osmanlılar"),
 ])
 def test_entries_of_every_style_parse(printed, authors, year, title):
-    (entry,) = parse_entries(printed + "\n")
+    entry = parse_entry(printed, 1, 0)
     assert (entry.authors, entry.year, entry.title, entry.raw) == (authors, year, title, printed)
 
 
 def test_a_dash_repeats_the_authors_of_the_entry_before():
-    entries = parse_entries("ALB. 1996. “Ledningsgrupp.”\n\n———. 1997. “Minnesanteckningar.”\n\n"
-                            "———, 1998. Application.\n")
-    assert [(e.n, e.authors, e.year) for e in entries] == [(1, ("ALB",), "1996"), (2, ("ALB",), "1997"),
+    found = entries("ALB. 1996. “Ledningsgrupp.”", "———. 1997. “Minnesanteckningar.”", "———, 1998. Application.")
+    assert [(e.n, e.authors, e.year) for e in found] == [(1, ("ALB",), "1996"), (2, ("ALB",), "1997"),
                                                            (3, ("ALB",), "1998")]
 
 
@@ -52,9 +58,8 @@ def test_wrapped_entries_are_joined_and_split_where_one_ends():
     text = ("Arnheim, Rudolf. 1957. Film as Art. 2nd ed. Berkeley and Los Angeles: University\n"
             "of California Press.\n"
             "Asp, Jon. 2014. Film För Folket: Om Folkets Hus Och Filmen. Stock-\n"
-            "holm: Premiss.\n")
-    entries = parse_entries(text)
-    assert [e.raw for e in entries] == [
+            "holm: Premiss.")
+    assert [e.raw for e in entries(text)] == [
         "Arnheim, Rudolf. 1957. Film as Art. 2nd ed. Berkeley and Los Angeles: University of California Press.",
         "Asp, Jon. 2014. Film För Folket: Om Folkets Hus Och Filmen. Stockholm: Premiss."]
 
@@ -63,25 +68,32 @@ def test_wrapped_entries_are_joined_and_split_where_one_ends():
                                      "5. Kaynakça"])
 def test_the_reference_list_is_found_under_its_heading(heading):
     raw = f"Body text (Efe, 2018: 3).\n\n{heading}\n\nEfe, A. (2018). Gümrü. Ankara.\n\nNotes\n\n1 A note.\n"
-    entries, (start, end) = find_reference_list(raw)
-    assert [(e.authors, e.year) for e in entries] == [(("Efe",), "2018")]
-    assert raw[start:end].startswith(heading) and "A note" not in raw[start:end]
-    assert raw[entries[0].start:].startswith("Efe, A. (2018)")
+    found = cite(parse_document(raw, "x.txt"))
+    assert [(e.authors, e.year, e.raw) for e in found.entries] == [(("Efe",), "2018", "Efe, A. (2018). Gümrü. Ankara.")]
+    assert raw[found.entries[0].start:].startswith("Efe, A. (2018)")
+    assert [c.entry for a in found.attributions for c in a.cited] == [1]
 
 
 def test_no_heading_no_list():
-    assert find_reference_list("Just text (Efe, 2018: 3).\n") == ([], None)
+    assert cite(parse_document("Just text (Efe, 2018: 3).\n", "x.txt")).entries == ()
 
 
-ENTRIES = tuple(parse_entries(
-    "Aftonbladet. 1936a. “One.” Aftonbladet.\n\n———. 1936b. “Two.” Aftonbladet.\n\n"
-    "Bhargav, Samarth, Nanne van Noord, and Jaap Kamps. 2019. “Deep Learning.” In ICMR.\n\n"
-    "Kuzudişli, B. (2015). Sunni-Shi‘i Interaction. Hadith Studies.\n\n"
-    "al-Ṭūsī, M. b. al-Ḥasan. (1986). Tahdhīb al-Aḥkām. Dār al-Kutub.\n\n"
-    "al-Ṭūsī, M. b. al-Ḥasan. (1995). Al-Amālī. Dār al-Thaqāfa.\n\n"
-    "Motzki, H., Boekhoff-van der Voort, N., & Anthony, S. W. (2011). Analysing Muslim Traditions. Brill.\n\n"
-    "Tafrīshī, M. (No date). Naqd al-Rijāl. Qum.\n\n"
-    "van der Linden, Marcel. 2008. Workers of the World. Leiden: Brill.\n"))
+def test_a_bullet_is_no_part_of_its_entry():
+    (entry,) = entries("-   Sharma, Tej Ram (2005), Historiography: A History of Historical Writing, Concept.")
+    assert (entry.authors, entry.year, entry.raw[:6]) == (("Sharma",), "2005", "Sharma")
+
+
+@pytest.fixture(scope="module")
+def listed():
+    return entries(
+        "Aftonbladet. 1936a. “One.” Aftonbladet.", "———. 1936b. “Two.” Aftonbladet.",
+        "Bhargav, Samarth, Nanne van Noord, and Jaap Kamps. 2019. “Deep Learning.” In ICMR.",
+        "Kuzudişli, B. (2015). Sunni-Shi‘i Interaction. Hadith Studies.",
+        "al-Ṭūsī, M. b. al-Ḥasan. (1986). Tahdhīb al-Aḥkām. Dār al-Kutub.",
+        "al-Ṭūsī, M. b. al-Ḥasan. (1995). Al-Amālī. Dār al-Thaqāfa.",
+        "Motzki, H., Boekhoff-van der Voort, N., & Anthony, S. W. (2011). Analysing Muslim Traditions. Brill.",
+        "Tafrīshī, M. (No date). Naqd al-Rijāl. Qum.",
+        "van der Linden, Marcel. 2008. Workers of the World. Leiden: Brill.")
 
 
 @pytest.mark.parametrize("authors, year, entry", [
@@ -99,13 +111,12 @@ ENTRIES = tuple(parse_entries(
     (("Smith",), "2008", None),  # not in the list
     (("Motzki",), "2012", None),  # another year
 ])
-def test_linking_is_tolerant(authors, year, entry):
-    assert link(authors, year, ENTRIES) == entry
+def test_linking_is_tolerant(authors, year, entry, listed):
+    assert link(authors, year, listed) == entry
 
 
 def test_a_citation_fitting_two_entries_goes_to_the_one_a_fuller_citation_did_not_take():
-    entries = tuple(parse_entries(
-        "Wang, L., Yang, N., Huang, X., Jiao, B., Yang, L., & Wei, F. (2024). Text Embeddings. arXiv.\n\n"
-        "Wang, L., Yang, N., Huang, X., Yang, L., & Wei, F. (2024). Multilingual E5. arXiv.\n"))
-    assert link_all([(("Wang",), "2024"), (("Wang", "Yang", "Huang", "Jiao"), "2024")], entries) == [2, 1]
-    assert link_all([(("Wang",), "2024")], entries) == [1]
+    found = entries("Wang, L., Yang, N., Huang, X., Jiao, B., Yang, L., & Wei, F. (2024). Text Embeddings. arXiv.",
+                    "Wang, L., Yang, N., Huang, X., Yang, L., & Wei, F. (2024). Multilingual E5. arXiv.")
+    assert link_all([(("Wang",), "2024"), (("Wang", "Yang", "Huang", "Jiao"), "2024")], found) == [2, 1]
+    assert link_all([(("Wang",), "2024")], found) == [1]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from rag_history.bibliography import parse_entries
+from rag_history.bibliography import parse_entry
 from rag_history.citations import attribute, cite, find_references, parse_citation, strip_citations
-from rag_history.notes import find_notes, note_works
+from rag_history.notes import note_works
 from rag_history.source import parse_document
 
 
@@ -133,7 +133,7 @@ def test_years_in_the_prose_are_not_references(text):
 
 
 def test_a_narrative_year_must_match_the_reference_list_where_there_is_one():
-    entries = tuple(parse_entries("Offert, Fabian. 2023. On the Concept of History. Berlin.\n"))
+    entries = (parse_entry("Offert, Fabian. 2023. On the Concept of History. Berlin.", 1, 0),)
     film = "As Charlie Chaplin in Modern Times (1936) once struggled, so did Offert (2023)."
     assert [r.raw for r in find_references(film, entries=entries)] == ["Offert (2023)"]
     assert [r.raw for r in find_references(film)] == ["Modern Times (1936)", "Offert (2023)"]  # no list: a name will do
@@ -151,7 +151,7 @@ def test_a_sentence_keeps_every_reference_where_it_stands():
 
 def _attributions(raw: str):
     doc = parse_document(raw, "t.txt")
-    return {s.text: a for s, a in zip(doc.sentences, attribute(doc, raw))}
+    return {s.text: a for s, a in zip(doc.sentences, attribute(doc))}
 
 
 def _containing(got: dict, words: str):
@@ -205,8 +205,8 @@ def test_a_sentence_before_a_group_is_supported_by_every_work_in_it():
 
 
 @pytest.fixture(scope="module")
-def article_attribution(article_doc, article_text):
-    return {s.text: a for s, a in zip(article_doc.sentences, attribute(article_doc, article_text))}
+def article_attribution(article_doc):
+    return {s.text: a for s, a in zip(article_doc.sentences, attribute(article_doc))}
 
 
 @pytest.mark.parametrize("sentence, key, how", [
@@ -235,12 +235,20 @@ BRACKET_TEXT = (
 )
 
 
-def test_bracket_marks_are_tied_to_their_notes():
-    notes, spans = find_notes(BRACKET_TEXT)
-    assert [(n.label, BRACKET_TEXT[n.marks[0][0]:n.marks[0][1]]) for n in notes] == [
-        ("1:1", "[1:1]"), ("5:1", "[5:1]"), ("5:2", "[5:2]")]
-    assert notes[1].text == "Bancroft (1860 ed.), iii, pp. 344, 345; [Mitchell] \"Contest in America\" (1752), p. 237."
-    assert all(BRACKET_TEXT[a:b].startswith("[") for a, b in spans)
+def _notes(got: dict, words: str) -> list[tuple[str, str, str]]:
+    """(mark, the sentence up to where the mark stood, the note) of each note of a sentence."""
+    text, a = next((text, a) for text, a in got.items() if words in text)
+    assert all(r.start == r.end for r in a.references if r.kind == "note")  # the mark is out of the text
+    return [(r.works[0].note, text[:r.start], r.raw) for r in a.references if r.kind == "note"]
+
+
+def test_bracket_marks_are_tied_to_their_notes_where_they_stood():
+    got = _attributions(BRACKET_TEXT)
+    assert _notes(got, "moved west") == [
+        ("5:1", "The frontier moved west.",
+         "Bancroft (1860 ed.), iii, pp. 344, 345; [Mitchell] \"Contest in America\" (1752), p. 237.")]
+    assert _notes(got, "The King") == [("5:2", "The King tried to stop them.", "Ibid., p. 12.")]
+    assert _notes(got, "Settlers") == []
 
 
 def test_a_footnote_is_the_reference_of_its_sentence_and_ibid_repeats_the_note_before():
@@ -252,8 +260,7 @@ def test_a_footnote_is_the_reference_of_its_sentence_and_ibid_repeats_the_note_b
     king = _containing(got, "The King")
     assert [(c.author, c.year, c.pages) for c in king.cited] == [("Bancroft", "1860", "12")]
     assert king.cited[0].raw == "Ibid., p. 12."  # the note as printed
-    # The notes themselves cite nothing: they are the references.
-    assert all(not a.references for text, a in got.items() if text.startswith("[5:1] Bancroft"))
+    assert not any("Bancroft" in text for text in got)  # a note is a reference, never a sentence
 
 
 PDF_TEXT = (
@@ -272,14 +279,12 @@ PDF_TEXT = (
 )
 
 
-def test_pdf_page_foot_notes_are_read_with_their_marks():
-    notes, _ = find_notes(PDF_TEXT)
-    assert [n.label for n in notes] == ["1", "2", "3"]
-    assert notes[0].text.startswith("For this context") and notes[1].text.startswith("For the interwar")
-    assert notes[2].text.startswith("Nimitz to Ramsey")
-    for n, before in zip(notes, ["U.S.S.R. ", "with less. ", "by Nimitz. "]):
-        (a, b), = n.marks
-        assert PDF_TEXT[a - len(before):b] == before + n.label
+def test_pdf_page_foot_notes_are_the_references_of_the_sentences_their_marks_stand_in():
+    got = _attributions(PDF_TEXT)
+    assert [(mark, before[-12:], note[:16]) for mark, before, note in _notes(got, "U.S.S.R.")] == [
+        ("1", "the U.S.S.R.", "For this context"), ("2", "e with less.", "For the interwar")]
+    assert [(mark, note[:16]) for mark, _, note in _notes(got, "ordered by Nimitz")] == [("3", "Nimitz to Ramsey")]
+    assert [(c.author, c.year) for c in _containing(got, "ordered by Nimitz").cited] == [("Nimitz", "1947")]
 
 
 @pytest.mark.parametrize("note, works", [
@@ -315,34 +320,30 @@ def test_ibid_idem_and_the_authors_own_work_in_notes():
 def test_cite_returns_the_reference_list_with_the_attributions():
     raw = (" 1. Intro \n\nSmith (1999) argues it. Others agree (Jones, 2003).\n\nReferences\n\n"
            "Jones, A. (2003). Another Title. Press.\n\nSmith, John. 1999. A Title. Press.\n")
-    found = cite(parse_document(raw, "t.txt"), raw)
+    found = cite(parse_document(raw, "t.txt"))
     assert [(e.n, e.authors, e.year) for e in found.entries] == [(1, ("Jones",), "2003"), (2, ("Smith",), "1999")]
     own = [a for a in found.attributions if a.how == "own"]
     assert [[(c.author, c.entry) for c in a.cited] for a in own] == [[("Smith", 2)], [("Jones", 1)]]
 
 
-WIKI_TEXT = (
+NUMBERED_TEXT = (
     "Kashmir was part of the Mauryan Empire.[1] Its chronicle was written later.[2]\n\n"
-    "References\n\n"
-    "1.  ^ a b Sharma 2005, p. 74.\n"
-    "2.  ^ Christopher Snedden (15 September 2015). Understanding Kashmir. Hurst. p. 22.\n\n"
+    "Notes\n\n"
+    "[1] Sharma 2005, p. 74.\n"
+    "[2] Christopher Snedden (15 September 2015). Understanding Kashmir. Hurst. p. 22.\n\n"
     "Bibliography\n\n"
-    "-   Sharma, Tej Ram (2005), Historiography: A History of Historical Writing, Concept Publishing\n"
-    "-   Zutshi, Chitralekha (2012), \"Whither Kashmir Studies?\", Modern Asian Studies\n\n"
-    "External links\n\n"
-    "-   Baharistan-i-Shahi, a chronicle.\n"
+    "-   Sharma, Tej Ram (2005), Historiography: A History of Historical Writing, Concept Publishing.\n\n"
+    "-   Zutshi, Chitralekha (2012), \"Whither Kashmir Studies?\", Modern Asian Studies.\n"
 )
 
 
-def test_numbered_notes_with_backlinks_and_short_forms_linked_to_the_list():
-    notes, _ = find_notes(WIKI_TEXT)
-    assert [(n.label, n.text) for n in notes] == [
-        ("1", "Sharma 2005, p. 74."), ("2", "Christopher Snedden (15 September 2015). Understanding Kashmir. Hurst. p. 22.")]
-    found = cite(parse_document(WIKI_TEXT, "k.txt"), WIKI_TEXT)
-    assert [(e.authors, e.year) for e in found.entries] == [(("Sharma",), "2005"), (("Zutshi",), "2012")]
-    mauryan = _containing({s: a for s, a in zip((x.text for x in parse_document(WIKI_TEXT, "k.txt").sentences),
-                                                found.attributions)}, "Mauryan")
-    assert [(c.author, c.year, c.pages, c.entry) for c in mauryan.cited if c.note == "1"] == [("Sharma", "2005", "74", 1)]
+def test_numbered_notes_and_short_forms_linked_to_the_list():
+    found = cite(parse_document(NUMBERED_TEXT, "k.txt"))
+    assert [(e.authors, e.year, e.raw[:6]) for e in found.entries] == [(("Sharma",), "2005", "Sharma"),
+                                                                       (("Zutshi",), "2012", "Zutshi")]
+    mauryan, chronicle = found.attributions
+    assert [(c.author, c.year, c.pages, c.entry, c.note) for c in mauryan.cited] == [("Sharma", "2005", "74", 1, "1")]
+    assert [(c.author, c.year, c.entry, c.note) for c in chronicle.cited] == [("Snedden", "2015", None, "2")]
 
 
 def test_a_range_of_full_years_is_a_period_not_a_work():
@@ -356,13 +357,16 @@ def test_stripping_keeps_years_of_the_prose():
 
 
 def test_a_mark_after_the_full_stop_belongs_to_the_sentence_before():
+    # Friedman: "“in hand.” 28 On 2 December", the mark between two sentences of a line.
     raw = ("Introduction\n"
-           "Sherman said the ship program was “in hand.” 1\n"
-           "On 2 December, Captain Carter sent a memorandum to Sherman about the studies. 2\n"
-           "Nothing more was said.\n\n"
-           "1\nSherman to Carter, Office Memorandum, 25 November 1947, Folder A16-3, 1.\n"
-           "2\nCarter to Sherman, “Planning Studies,” 2 December 1947, Folder A16-3, 1.\n\n1\n\n\f")
+           "Sherman said the ship program was “in hand.” 1 On 2 December, Captain Carter sent a\n"
+           "memorandum to Sherman about the studies. 2\nNothing more was said.\n\n"
+           "1 Sherman to Carter, Office Memorandum, 25 November 1947, Folder A16-3, 1.\n"
+           "2 Carter to Sherman, “Planning Studies,” 2 December 1947, Folder A16-3, 1.\n"
+           "\fThe rest followed. Nothing else happened.\n")
     got = _attributions(raw)
-    in_hand, carter = _containing(got, "in hand"), _containing(got, "Captain Carter")
-    assert [(c.author, c.note) for c in in_hand.cited] == [("Sherman", "1")]
-    assert [(c.author, c.year, c.note) for c in carter.cited] == [("Carter", "1947", "2")]
+    assert [(mark, before) for mark, before, _ in _notes(got, "in hand")] == [
+        ("1", "Sherman said the ship program was “in hand.”")]
+    assert [(c.author, c.year, c.note) for c in _containing(got, "in hand").cited] == [("Sherman", "1947", "1")]
+    assert [(c.author, c.year, c.note) for c in _containing(got, "Captain Carter").cited] == [("Carter", "1947", "2")]
+    assert _containing(got, "Nothing more").how == "author"

@@ -39,7 +39,7 @@ def refs(name: str) -> dict:
 # (file, notes whose text is the hand count's word for word, marks found, of the hand count's)
 FOOTNOTED = [
     ("friedman-1955-in-1947.pdf", 33, 33),
-    ("friedman-1955-in-1947.txt", 23, 30),  # pdftotext moves each page's first note number away
+    ("friedman-1955-in-1947.txt", 30, 33),  # 3 as pdftotext prints them ("19451947"); the hand count corrects
     ("turner-significance-of-the-frontier.txt", 54, 53),  # the mark on the chapter's title is not kept
 ]
 

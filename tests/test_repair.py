@@ -201,6 +201,27 @@ def test_footnotes_at_the_feet_of_text_pages_are_notes():
     assert not any("Greenwood" in s.text for s in doc.sentences)
 
 
+def test_note_numbers_standing_together_share_the_lines_and_a_date_goes_on_its_note():
+    # Friedman as pdftotext gives it: the numbers of two short notes in a column before their
+    # texts; on the next page a note whose number moved to the page's end, with a line opening
+    # on a date ("24 November 1947").
+    raw = ("Planning went on. 1\nThe carriers were listed. 2 The Navy had 126 old and slower\n"
+           "1\n2\n\nIbid., 6.\nIbid.\n\n1\n"
+           "\fvessels to replace. English asked for a study on carriers in\n1955. 3\n"
+           "It should describe new carriers.\n\n"
+           "English, Memorandum, “Employment of Naval Forces 1955, Request for Studies of,”\n"
+           "24 November 1947, Folder A16-3, 1.\n3\n\n2\n"
+           "\fThe rest followed. Nothing else happened.\n\n3\n")
+    doc = parse_document(raw, "friedman.txt", {"language": "en"})
+    assert_traceable(doc)
+    assert [(n.marker, n.text) for n in doc.notes] == [
+        ("1", "Ibid., 6."), ("2", "Ibid."),
+        ("3", "English, Memorandum, “Employment of Naval Forces 1955, Request for Studies of,” 24 November 1947, "
+              "Folder A16-3, 1.")]
+    assert [m.marker for m in doc.marks] == ["1", "2", "3"]
+    assert not any("English, Memorandum" in s.text for s in doc.sentences)
+
+
 def test_superscript_marks_are_taken_out():
     raw = "Lenin’e bir mektup gönderildi.¹ Cevap geldi².\n\nDipnotlar\n\n¹ Sofuoğlu, 2005, s. 204.\n² Bolat, 2006.\n"
     doc = parse_document(raw, "x.txt")

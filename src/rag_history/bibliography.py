@@ -1,12 +1,14 @@
-"""The reference list at the end of a text: find it, split it into entries, parse each entry into
-authors, year and title, and link in-text references to their entries.
+"""The reference list at the end of a text: parse each of its entries into authors, year and
+title, and link in-text references to their entries.
 
-Entries in the APA style ("Abdelazim, H., Tharwat, M., & Mohamed, A. (2023). Title."), Chicago
-("Arnheim, Rudolf. 1957. Film as Art."), the Turkish styles ("Sadıkov, A. (2010), Title" or
-"SADIKOV Ali, Title, Ankara 2010"), with "———." for the authors of the entry before. A reference
-is linked by its first author's surname and its year, tolerant of diacritics ("Kuzudisli" is
-"Kuzudişli"), particles and the Arabic article ("van Noord", "al-Ṭūsī"), given names in the text
-("Harald Motzki"), "et al." and year suffixes ("1936" finds "1936a").
+source.py keeps the list apart, a section of kind "references" with one paragraph an entry
+(under References, Bibliography, Works Cited, Kaynakça, Kaynaklar). Entries in the APA style
+("Abdelazim, H., Tharwat, M., & Mohamed, A. (2023). Title."), Chicago ("Arnheim, Rudolf. 1957.
+Film as Art."), the Turkish styles ("Sadıkov, A. (2010), Title" or "SADIKOV Ali, Title, Ankara
+2010"), with "———." for the authors of the entry before. A reference is linked by its first
+author's surname and its year, tolerant of diacritics ("Kuzudisli" is "Kuzudişli"), particles
+and the Arabic article ("van Noord", "al-Ṭūsī"), given names in the text ("Harald Motzki"),
+"et al." and year suffixes ("1936" finds "1936a").
 
 Written by hand: the maintained parsers of printed references need a trained model or a service
 (GROBID, Java; anystyle, Ruby) or read other formats (refextract: numbered physics lists; refparse:
@@ -20,20 +22,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .source import SourceDocument
+
 _YEAR = r"(?:1[4-9]\d\d|20\d\d)"
 _NO_DATE = r"n\.\s?d\.|t\.\s?y\.|[Nn]o date|s\.\s?d\."
-_HEADING = re.compile(
-    r"^[ \t\f]*(?:\d{1,2}\.?\s*)?(?:references|reference list|bibliography|select bibliography|works cited|"
-    r"literature cited|cited literature|kaynakça|kaynaklar|yararlanılan kaynaklar|bibliyografya)[ \t]*:?[ \t\r]*$",
-    re.IGNORECASE | re.MULTILINE)
-# What ends a reference list: notes or an appendix after it.
-_AFTER = re.compile(r"^[ \t\f]*(?:notes|endnotes|footnotes|appendix|appendices|further reading|external links|see also|"
-                    r"ekler?|dipnotlar|sonnotlar)[ \t]*:?[ \t\r]*$",
-                    re.IGNORECASE | re.MULTILINE)
 _CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ŽḀ-Ỹ"
-_ENTRY_START = re.compile(rf"^(?:[—–-]{{2,}}|_{{2,}}|[{_CAPITAL}]|(?:(?:al|el|de|der|den|van|von|da|di|du|la|le|ibn|d['’])[-\s'’]?)+[{_CAPITAL}]|"
-                          rf"[ʿʾ‘]|\[\d+\]|\d{{1,3}}\.\s)")
-_ENTRY_END = re.compile(r"(?:[.)\]”\"]|\d|/\S*)$")
 _BULLET = re.compile(r"^[-•*·]\s+")  # a list's bullet: "-   Allchin, Bridget; Allchin, Raymond (1982), ..."
 _REPEATED = re.compile(r"^(?:[—–-]{2,}|_{2,})\s*[.,]?\s*")
 _APA_YEAR = re.compile(rf"\((?P<year>{_YEAR}[a-z]?|{_NO_DATE})(?:,[^)]*)?\)")
@@ -56,7 +49,7 @@ class BibEntry:
     year: str  # as printed: "1998a", "n.d."; "" when it gives none
     title: str
     raw: str  # the entry as printed, on one line
-    start: int  # file offset
+    start: int  # offset in the source text (SourceDocument.text)
 
     @property
     def key(self) -> str:
@@ -71,50 +64,17 @@ class BibEntry:
         return cls(d["n"], tuple(d["authors"]), d["year"], d["title"], d["raw"], d["start"])
 
 
-def find_reference_list(raw: str) -> tuple[list[BibEntry], tuple[int, int] | None]:
-    """The entries of the text's reference list (under its last "References", "Kaynakça", ...
-    heading) and the file span they take, or ([], None)."""
-    headings = list(_HEADING.finditer(raw))
-    if not headings:
-        return [], None
-    start = headings[-1].end()
-    after = _AFTER.search(raw, start)
-    end = after.start() if after else len(raw)
-    entries = parse_entries(raw[start:end], start)
-    return entries, (headings[-1].start(), end) if entries else None
-
-
-def parse_entries(text: str, offset: int = 0) -> list[BibEntry]:
-    """Split a reference list into entries (a new one opens a line after a line that ended one) and
-    parse each."""
-    blocks: list[list[tuple[int, str]]] = []
-    for m in re.finditer(r"[^\n]+", text):
-        line = m.group().strip()
-        bullet = _BULLET.match(line)  # a bulleted list: every bullet opens an entry
-        line = line[bullet.end():] if bullet else line
-        if not line or line.isdigit():  # a page number
-            continue
-        at = offset + m.start() + (len(m.group()) - len(m.group().lstrip()))
-        if not blocks or bullet or (_ENTRY_START.match(line) and _ENTRY_END.search(blocks[-1][-1][1])):
-            blocks.append([])
-        blocks[-1].append((at, line))
+def reference_list(doc: SourceDocument) -> tuple[BibEntry, ...]:
+    """The entries of a document's reference list: the paragraphs of its "references" sections,
+    one an entry, numbered from 1; a paragraph that is no entry (a stray heading) is left out."""
     out: list[BibEntry] = []
-    for block in blocks:
-        printed = _join(line for _, line in block)
-        entry = parse_entry(printed, len(out) + 1, block[0][0], out[-1].authors if out else ())
+    for p in doc.paragraphs_of("references"):
+        bullet = _BULLET.match(p.text)
+        at = bullet.end() if bullet else 0
+        entry = parse_entry(p.text[at:], len(out) + 1, p.file_offset(at), out[-1].authors if out else ())
         if entry is not None:
             out.append(entry)
-    return out
-
-
-def _join(lines) -> str:
-    out = ""
-    for line in lines:
-        if out.endswith("-") and not out.endswith(" -") and line[:1].islower():
-            out = out[:-1] + line  # a word hyphenated at the line end
-        else:
-            out = f"{out} {line}" if out else line
-    return out
+    return tuple(out)
 
 
 def parse_entry(printed: str, n: int, start: int, previous_authors: tuple[str, ...] = ()) -> BibEntry | None:

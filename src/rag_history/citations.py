@@ -29,8 +29,8 @@ from dataclasses import dataclass, replace
 
 from . import bibliography
 from .bibliography import BibEntry, is_particle
-from .notes import BRACKET_MARK, Note, find_notes, note_works
-from .source import Paragraph, SourceDocument
+from .notes import note_works
+from .source import SourceDocument
 
 # A year a cited work can carry: 1400-2099, a range ("1944–56"), a suffix ("1998a"), or none.
 _YEAR = r"(?:1[4-9]\d\d|20\d\d)"
@@ -68,6 +68,7 @@ _CLAUSE_WORDS = frozenset(
     "on at of and or nor however moreover indeed historian scholar i we he she they it his her their our my "
     "bu şu o ancak fakat ayrıca nitekim hem gibi ve ile da de ki bir göre özellikle hatta yine örneğin "
     "mesela".split())
+_BRACKET_MARK = re.compile(r"\[\d{1,3}(?::\d{1,3})?\]")  # "[12]", "[5:1]": a mark no note was found for
 _POSSESSIVE = re.compile(r"['’](?:s|in|ın|un|ün|nin|nın|nun|nün|e|a|ye|ya|ne|na|de|da|te|ta|den|dan|ten|tan|"
                          r"le|la|yle|yla|i|ı|u|ü|yi|yı|yu|yü)?$")
 
@@ -303,7 +304,7 @@ def strip_citations(text: str) -> str:
         works = _parse_group(text[start + 1:end - 1], None)
         if works is not None and all(authors for authors, *_ in works):  # "(1936)" may be what is asked
             cut.append((start, end))
-    for m in BRACKET_MARK.finditer(text):
+    for m in _BRACKET_MARK.finditer(text):
         cut.append((m.start(), m.end()))
     for start, end in sorted(cut, reverse=True):
         text = text[:start] + " " + text[end:]
@@ -314,25 +315,55 @@ def strip_citations(text: str) -> str:
 
 @dataclass(frozen=True)
 class Apparatus:
-    """What a text says about its sources outside its body: notes and the reference list."""
+    """What a text says about its sources beside its sentences: its reference list, and each
+    footnote mark as a reference of the sentence it stands in."""
 
-    notes: tuple[Note, ...] = ()
     entries: tuple[BibEntry, ...] = ()
-    outside: tuple[tuple[int, int], ...] = ()  # file spans of notes and the reference list: not body text
+    marks: tuple[tuple[int, Reference], ...] = ()  # (sentence index, its note, offsets where the mark stood)
 
 
-def apparatus(doc: SourceDocument, raw: str | None) -> Apparatus:
-    """The notes and reference list of a text.
+def apparatus(doc: SourceDocument) -> Apparatus:
+    """The reference list and the footnote marks of a document, from what source.py keeps apart:
+    the paragraphs of its "references" sections, its notes and their marks."""
+    entries = bibliography.reference_list(doc)
+    return Apparatus(entries, tuple(_placed_marks(doc, _note_references(doc, entries))))
 
-    Read from the raw text until source.py delivers them (notes by mark, a "references"
-    section): bracket marks "[5:1]" with notes opening a line, pdftotext pages with numbered
-    notes at their foot, and a reference list under its heading."""
-    if raw is None:
-        return Apparatus()
-    notes, note_spans = find_notes(raw)
-    entries, list_span = bibliography.find_reference_list(raw)
-    outside = tuple(note_spans) + ((list_span,) if list_span else ())
-    return Apparatus(tuple(notes), tuple(entries), outside)
+
+def _note_references(doc: SourceDocument, entries: tuple[BibEntry, ...]) -> dict[str, Reference]:
+    """Each note as a reference, by its marker: the note as printed, and the dated works it cites
+    (a note citing none is still the reference of its sentence)."""
+    author = str(doc.metadata.get("author") or "")
+    out: dict[str, Reference] = {}
+    previous = ()
+    for note in doc.notes:
+        label = note.marker.strip("[]")  # "[5:1]" is shown as "[5:1: Bancroft ...]"
+        works = note_works(note.text, previous, author)
+        previous = works or previous
+        dated = tuple(w for w in works if w.year) or works[:1]
+        cited = tuple(Citation(note.text, w.authors, w.year, w.pages, entry=bibliography.link(w.authors, w.year, entries),
+                               note=label) for w in dated) or (Citation(note.text, (), "", note=label),)
+        out[note.marker] = Reference(note.text, 0, 0, cited, "note")
+    return out
+
+
+def _placed_marks(doc: SourceDocument, notes: dict[str, Reference]):
+    """(sentence index, its note's reference, at the mark's place) for every mark in an answerable
+    paragraph. A mark at a sentence's end or after it, before the next sentence's first word
+    ("“in hand.” 28 On 2 December"), belongs to the sentence before; the mark is out of the text,
+    so the reference is empty, where the mark stood (at the sentence's end for one after it)."""
+    starts: dict[int, list[tuple[int, int]]] = {}  # paragraph -> (offset of a sentence in it, sentence index)
+    for i, s in enumerate(doc.sentences):
+        placed = starts.setdefault(s.paragraph, [])
+        after = placed[-1][0] + len(doc.sentences[placed[-1][1]].text) if placed else 0
+        # Each sentence is a slice of its paragraph's text, after the one before.
+        placed.append((doc.paragraphs[s.paragraph].text.index(s.text, after), i))
+    for mark in doc.marks:
+        placed = starts.get(mark.paragraph)
+        if not placed or mark.marker not in notes:
+            continue  # a mark outside the answerable sections (front matter)
+        at, i = placed[max(bisect.bisect_left(placed, (mark.at, -1)) - 1, 0)]
+        offset = min(max(mark.at - at, 0), len(doc.sentences[i].text))
+        yield i, replace(notes[mark.marker], start=offset, end=offset)
 
 
 # --- attribution -------------------------------------------------------------------------------
@@ -359,67 +390,23 @@ def shown_citation(references: tuple[Reference, ...], cited: tuple[Citation, ...
     return cited[0] if cited else None
 
 
-def _sentence_offset(p: Paragraph, file_at: int) -> int:
-    """The offset in the paragraph text of a file offset (the inverse of Paragraph.file_offset)."""
-    for text_at, line_at, length in p.spans:
-        if line_at <= file_at <= line_at + length:
-            return text_at + file_at - line_at
-    return -1
-
-
 def document_references(doc: SourceDocument, app: Apparatus) -> list[tuple[Reference, ...]]:
     """The references standing in each sentence of a document (offsets in the sentence), in order,
     each work linked to its entry in the reference list."""
-    marks = sorted(_note_references(app, doc), key=lambda m: m[0])
-    mark_starts = [m[0] for m in marks]
-    outside = sorted(app.outside)
+    marks: dict[int, list[Reference]] = {}
+    for i, ref in app.marks:
+        marks.setdefault(i, []).append(ref)
     previous: Citation | None = None
     out: list[list[Reference]] = []
     for i, s in enumerate(doc.sentences):
-        found: list[Reference] = []
+        found = sorted(find_references(s.text, previous, app.entries) + marks.get(i, []), key=lambda r: r.start)
         out.append(found)
-        k = bisect.bisect_right(outside, (s.start, float("inf"))) - 1
-        if k >= 0 and outside[k][0] <= s.start < outside[k][1]:
-            continue  # a note or an entry of the reference list cites nothing itself
-        p = doc.paragraphs[s.paragraph]
-        found += find_references(s.text, previous, app.entries)
-        at = _sentence_offset(p, s.start)
-        before = doc.sentences[i - 1] if i and doc.sentences[i - 1].paragraph == s.paragraph else None
-        for mark_start, mark_end, ref in marks[bisect.bisect_left(mark_starts, s.start):
-                                                bisect.bisect_left(mark_starts, s.end)]:
-            a = _sentence_offset(p, mark_start) - at
-            b = _sentence_offset(p, mark_end) - at
-            if a == 0 and before is not None:
-                # "“in hand.” 28 On 2 December": a mark after the full stop is the sentence's before,
-                # standing just after its end
-                shift = _sentence_offset(p, before.start)
-                out[-2].append(replace(ref, start=a + at - shift, end=b + at - shift))
-            elif 0 <= a < b <= len(s.text):
-                found.append(replace(ref, start=a, end=b))
-        found.sort(key=lambda r: r.start)
         if found and found[-1].works:
             previous = found[-1].works[-1]
     cited = [w for refs in out for r in refs if r.kind != "note" for w in r.works]
     entries = iter(bibliography.link_all([(w.authors, w.year) for w in cited], app.entries))
     return [tuple(r if r.kind == "note" else replace(r, works=tuple(replace(w, entry=next(entries)) for w in r.works))
                   for r in refs) for refs in out]
-
-
-def _note_references(app: Apparatus, doc: SourceDocument) -> list[tuple[int, int, Reference]]:
-    """(mark start, mark end, reference) for every footnote mark, file offsets."""
-    author = str(doc.metadata.get("author") or "")
-    out = []
-    previous = ()
-    for note in app.notes:
-        works = note_works(note.text, previous, author)
-        previous = works or previous
-        # The note's dated works; a note citing none is still the sentence's reference.
-        dated = tuple(w for w in works if w.year) or works[:1]
-        cited = tuple(Citation(note.text, w.authors, w.year, w.pages, entry=bibliography.link(w.authors, w.year, app.entries),
-                               note=note.label) for w in dated) or (Citation(note.text, (), "", note=note.label),)
-        for a, b in note.marks:
-            out.append((a, b, Reference(note.text, a, b, cited, "note")))
-    return out
 
 
 @dataclass(frozen=True)
@@ -430,10 +417,9 @@ class DocumentCitations:
     entries: tuple[BibEntry, ...]
 
 
-def cite(doc: SourceDocument, raw: str | None = None) -> DocumentCitations:
-    """The references of a document, sentence by sentence, and its reference list. `raw`, the
-    file's text, is where the notes and the reference list are read from."""
-    app = apparatus(doc, raw)
+def cite(doc: SourceDocument) -> DocumentCitations:
+    """The references of a document, sentence by sentence, and its reference list."""
+    app = apparatus(doc)
     refs = document_references(doc, app)
     out: list[Attribution] = []
     for i, s in enumerate(doc.sentences):
@@ -452,6 +438,6 @@ def cite(doc: SourceDocument, raw: str | None = None) -> DocumentCitations:
     return DocumentCitations(out, app.entries)
 
 
-def attribute(doc: SourceDocument, raw: str | None = None) -> list[Attribution]:
+def attribute(doc: SourceDocument) -> list[Attribution]:
     """One Attribution per sentence of the document, in order."""
-    return cite(doc, raw).attributions
+    return cite(doc).attributions

@@ -34,7 +34,7 @@ from .citations import Citation, DocumentCitations, Reference, cite, shown_citat
 from .errors import IndexProblem
 from .files import file_digest, sidecar_of
 from .settings import IndexSettings
-from .source import SourceDocument, TextInfo, load_documents, read_source, source_files
+from .source import SourceDocument, TextInfo, load_documents, source_files
 from .termmap import vocabulary_of
 
 FORMAT = 7  # 7: the source repair of PDFs, notes and references apart (extracted.jsonl), and every reference a sentence has
@@ -219,7 +219,7 @@ def build_index(source_dir: Path, index_dir: Path, settings: BuildSettings, enco
         entries: list[dict] = []  # every text's reference list
         for doc in docs:
             chunks.extend(chunk_document(doc, settings.chunking))
-            cited = cite(doc, read_source(source_dir / doc.name))  # notes and the list are read from the file
+            cited = cite(doc)
             sentences.extend(sentence_records(doc, cited))
             entries.extend({"source": doc.name, **e.to_dict()} for e in cited.entries)
         encoders = Encoders.of(encoders) if encoders else Encoders.load(settings.model, settings.term_model)

@@ -168,6 +168,33 @@ def repair(source: str, note_lines: frozenset[int] = frozenset()) -> list[Block]
     return _Assembler(source, lines, note_lines, tails).run()
 
 
+def _goes_on(previous: _Line | None, ln: _Line) -> bool:
+    """Whether a line opening with a number goes on the line before: text after the number, no
+    blank line between them, and that one ended no sentence ("…Studies of,”" + "24 November 1947,
+    Folder …": a date, not note 24). A number alone is a note's ("16", "17", as `_share_lines`
+    reads them), and so is one after a number alone."""
+    return (bool(previous and previous.text) and not ln.blank_before and not _TERMINAL.search(previous.text)
+            and not _FOOT_NOTE_START.fullmatch(ln.text))
+
+
+def _share_lines(feet: list[tuple[str, list[_Line]]]) -> list[tuple[str, list[_Line]]]:
+    """Notes whose numbers stand together ("16", "17", then "Ibid., 6.", "Ibid."): pdftotext sets
+    the numbers of short notes in a column before their texts, so each takes one line of the
+    lines after them, the last the rest."""
+    out: list[tuple[str, list[_Line]]] = []
+    waiting: list[str] = []  # numbers with no line yet
+    for marker, lines in feet:
+        if not lines:
+            waiting.append(marker)
+            continue
+        if waiting and len(lines) > len(waiting):
+            out += [(m, [ln]) for m, ln in zip(waiting, lines)]
+            lines = lines[len(waiting):]
+        waiting = []
+        out.append((marker, lines))
+    return out
+
+
 # --- lines ---------------------------------------------------------------------------------------
 
 
@@ -300,17 +327,19 @@ class _Assembler:
             if lost:  # pdftotext moves a page's first note number to the end of the page
                 feet.append((lost, []))
                 last = int(lost)
+            previous = None
             for ln in page[foot_at:]:
                 m = _FOOT_NOTE_START.match(ln.text)
                 n = int(m.group(1)) if m else 0
-                if m and last < n <= last + MARK_SKIP:
+                if m and last < n <= last + MARK_SKIP and not _goes_on(previous, ln):
                     ln.drops.append((ln.start, ln.start + len(m.group(1)), ""))
                     ln.text = ln.text[len(m.group(0)):]
                     feet.append((str(n), [ln] if ln.text else []))
                     last = n
                 elif feet:
                     feet[-1][1].append(ln)  # a note going on, on this page or from the last
-        return body, [(m, lines) for m, lines in feet if lines]
+                previous = ln
+        return body, [(m, lines) for m, lines in _share_lines(feet) if lines]
 
     def _foot_start(self, page: list[_Line], last: int, tail: list[int], open_note: bool) -> tuple[int | None, str]:
         """Where the notes start at the foot of a page (None: no notes), and the marker of a
@@ -341,7 +370,7 @@ class _Assembler:
         for i, ln in enumerate(page):
             m = _FOOT_NOTE_START.match(ln.text)
             n = int(m.group(1)) if m else 0
-            if not i or not last < n <= last + MARK_SKIP or not marked(n, i):
+            if not i or not last < n <= last + MARK_SKIP or not marked(n, i) or _goes_on(page[i - 1], ln):
                 continue
             j = blank_before(i)
             if j is not None and n - 1 > last and marked(n - 1, j):
