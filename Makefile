@@ -30,7 +30,8 @@ test: install
 
 # make calibrate: refit the answer model on the labelled sets (src/rag_history/data/answer_model.json).
 calibrate: install
-	$(BIN)/python scripts/calibrate.py
+	$(BIN)/pip install --quiet -e '.[calibrate]'
+	$(BIN)/python scripts/calibrate.py $(CALIBRATE_ARGS)
 
 # make bench: figures in benchmarks/RESULTS.md (long: embeds 100k passages); BENCH_ARGS=--quick skips 100k.
 bench: install
