@@ -32,7 +32,7 @@ test: install
 calibrate: install
 	$(BIN)/python scripts/calibrate.py
 
-# make bench: figures in benchmarks/RESULTS.md (long: embeds 100k passages); BENCH_ARGS=--quick skips 100k.
+# make bench: figures in benchmarks/RESULTS.md (about two hours); BENCH_ARGS=--quick skips 100k passages.
 bench: install
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 

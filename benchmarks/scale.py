@@ -65,6 +65,19 @@ def paired_answers(small, large, rounds: int) -> dict:
     return out
 
 
+def profile(small, large) -> None:
+    """cProfile of one pass over the questions by each assistant, by own time, on stderr."""
+    import cProfile
+    import pstats
+    import sys
+
+    for label, assistant in (("article", small), ("large", large)):
+        profiler = cProfile.Profile()
+        profiler.runcall(lambda: [assistant.ask(q) for q in questions()])
+        print(f"--- {label}", file=sys.stderr)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(18)
+
+
 def main() -> None:
     import faiss
 
@@ -82,6 +95,8 @@ def main() -> None:
     parser.add_argument("--out", help="write the figures here as JSON (default: print them)")
     parser.add_argument("--embed", action="store_true", help="embed every passage (cached) instead of composing")
     parser.add_argument("--rounds", type=int, default=3, help="passes over the question set")
+    parser.add_argument("--profile", action="store_true",
+                        help="print where the answers over the article and over N passages spend their time")
     args = parser.parse_args()
 
     settings = Settings.from_env(source_dir=ROOT / "source_texts")
@@ -118,6 +133,8 @@ def main() -> None:
     large = Assistant(settings, synthetic_index(article, args.size, index), encoders)
     result["assistant_build_s"] = round(time.perf_counter() - start, 2)  # BM25, answerer tables
     result["answers"] = paired_answers(small, large, args.rounds)
+    if args.profile:
+        profile(small, large)
     result["peak_rss_mb"] = round(peak_rss_mb(), 1)
     write_json(args.out, result)
 
