@@ -33,7 +33,7 @@ calibrate: install
 	$(BIN)/pip install --quiet -e '.[calibrate]'
 	$(BIN)/python scripts/calibrate.py $(CALIBRATE_ARGS)
 
-# make bench: figures in benchmarks/RESULTS.md (long: embeds 100k passages); BENCH_ARGS=--quick skips 100k.
+# make bench: figures in benchmarks/RESULTS.md (about two hours); BENCH_ARGS=--quick skips 100k passages.
 bench: install
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 

@@ -1,8 +1,9 @@
 """Choose and tune the approximate FAISS index: HNSW and IVF against exact search.
 
-Loads the cached synthetic corpus vectors (benchmarks/vectors.py), takes the first N, and for
-each candidate index reports build time, memory on disk, single-query latency at the depth the
-retriever asks for (retrieval.DENSE_CANDIDATES), and recall@10 and @100 against exact search.
+The synthetic corpus's vectors (benchmarks/vectors.py: composed from the default dense model's
+sentence vectors), the first N, and for each candidate index: build time, size on disk,
+single-query latency at the depth the retriever asks for (RetrievalSettings.dense_candidates),
+and recall@10 and @100 against exact search.
 
     python benchmarks/ann.py --size 100000 --out results/ann.json
 """
@@ -21,12 +22,11 @@ from common import summary_ms, write_json
 REPEATS = 3  # passes over the queries; latency is the p50/p95 over all of them
 
 
-def query_vectors(encoder=None) -> np.ndarray:
+def query_vectors(encoder) -> np.ndarray:
+    """The queries as the retriever embeds a question (e5's "query: " side)."""
     from corpus import queries
-    from rag_history.embedding import Encoder
 
-    encoder = encoder or Encoder()
-    return encoder.encode(queries())
+    return encoder.encode_queries(queries())
 
 
 def search_latency(index, queries: np.ndarray, k: int, repeats: int = REPEATS) -> tuple[dict, np.ndarray]:
@@ -115,17 +115,19 @@ def sweep(vectors: np.ndarray, queries: np.ndarray, k: int) -> dict:
 
 
 def main() -> None:
+    from rag_history.embedding import DEFAULT_MODEL, Encoder
     from rag_history.settings import RetrievalSettings
-
-    DENSE_CANDIDATES = RetrievalSettings().dense_candidates
     from vectors import corpus_vectors
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--out", help="write the figures here as JSON (default: print them)")
+    parser.add_argument("--embed", action="store_true", help="embed every passage (cached) instead of composing")
     args = parser.parse_args()
-    vectors, meta = corpus_vectors(args.size, reuse=True, threads=1)
-    write_json(args.out, sweep(vectors, query_vectors(), DENSE_CANDIDATES))
+    encoder = Encoder(DEFAULT_MODEL)
+    vectors, meta = corpus_vectors(args.size, encoder, embed_all=args.embed)
+    write_json(args.out, {**sweep(vectors, query_vectors(encoder), RetrievalSettings().dense_candidates),
+                          "vectors": meta})
 
 
 if __name__ == "__main__":

