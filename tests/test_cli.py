@@ -66,7 +66,7 @@ def test_eval_writes_records_and_prints_metrics(cli, tmp_path):
     questions = tmp_path / "q.jsonl"
     rows = [{"id": "e1", "lang": "tr", "question": "Gümrü Antlaşması ne zaman imzalandı?",
              "answer_contains": ["3 Aralık 1920"], "gold_citations": ["Efe 2018"], "answerable": True},
-            {"id": "e2", "lang": "tr", "question": "Frunze Ankara'ya neden geldi?", "answer_contains": [],
+            {"id": "e2", "lang": "en", "question": "Which football team won the 1998 World Cup?", "answer_contains": [],
              "gold_citations": [], "answerable": False}]
     questions.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     out_path = tmp_path / "out" / "answers.jsonl"

@@ -118,7 +118,8 @@ def test_gold_citations_follow_the_attribution_rule(questions, article):
 BLIND = EVAL / "blind"
 # Recorded before anything was fitted; a locked set that changed is no longer the one run blind.
 LOCKED = {"test.jsonl": "88e78478c0f1da0c676018ab04594143ecc892f1accfc5d2aae256046a8059d7",
-          "conversation-test.jsonl": "60e827a3724b495ce989011f5729b29825dfcf87510bf6638a07b40faa12b3b3"}
+          "conversation-test.jsonl": "60e827a3724b495ce989011f5729b29825dfcf87510bf6638a07b40faa12b3b3",
+          "offtopic-test.jsonl": "c846cf3cbe0601031291742e089d1fcac60fc0f4e96f4e7c865ed69f426c3973"}
 
 
 def test_the_locked_sets_are_the_ones_whose_hashes_were_recorded():
@@ -130,7 +131,7 @@ def test_the_locked_sets_are_the_ones_whose_hashes_were_recorded():
 
 
 @pytest.mark.parametrize("name", ["train.jsonl", "test.jsonl", "conversation.jsonl", "conversation-test.jsonl",
-                                  "entities.jsonl"])
+                                  "entities.jsonl", "offtopic.jsonl", "offtopic-test.jsonl"])
 def test_blind_sets_are_well_formed_and_true_to_the_article(name, article_text):
     rows = [json.loads(line) for line in (BLIND / name).read_text(encoding="utf-8").split("\n") if line.strip()]
     text = norm(article_text)

@@ -15,19 +15,19 @@ pytestmark = pytest.mark.integration
 
 ARTICLE = "turk-sovyet-iliskileri-milli-mucadele.txt"
 MOSCOW = "Moskova Antlaşması ne zaman imzalandı?"
-FRUNZE = "Frunze Ankara'ya neden geldi?"  # the article does not say: the assistant abstains
+OFF_TOPIC = "Which football team won the 1998 World Cup?"  # nothing of the article: the assistant abstains
 SCRIPT = "<script>alert(1)</script> Lenin | kimdir?"
 MOSCOW_WORDINGS = [MOSCOW, "  moskova antlaşması NE ZAMAN imzalandı ", "MOSKOVA ANTLAŞMASI NE ZAMAN İMZALANDI???",
                    "Moskova antlasmasi ne zaman imzalandi"]
-FRUNZE_WORDINGS = [FRUNZE, "Frunze Ankara’ya neden geldi"]
+OFF_TOPIC_WORDINGS = [OFF_TOPIC, "Which  football team won the 1998 World Cup"]
 # (as typed, the text it was limited to, the vote: True up, False down, None none)
 ASKED = [
     (MOSCOW, None, False),
     (MOSCOW_WORDINGS[1], None, True),
     (MOSCOW_WORDINGS[2], None, None),
     (MOSCOW_WORDINGS[3], None, None),
-    (FRUNZE, None, False),
-    (FRUNZE_WORDINGS[1], None, None),
+    (OFF_TOPIC, None, False),
+    (OFF_TOPIC_WORDINGS[1], None, None),
     ("What did Mustafa Kemal ask Lenin for in his letter?", None, True),
     ("Gümrü Antlaşması ne zaman imzalandı?", ARTICLE, None),
     (SCRIPT, None, None),
@@ -46,7 +46,7 @@ def course_log(assistant, tmp_path_factory):
             entry = log.record(answer.to_dict(), limited_to=limited_to)
             if vote is not None:
                 log.feedback(entry, up=vote)
-    assert answers[FRUNZE].abstained and not answers[MOSCOW].abstained
+    assert answers[OFF_TOPIC].abstained and not answers[MOSCOW].abstained
     return path, answers
 
 
@@ -81,15 +81,15 @@ def test_markdown_report_in_english(report, course_log):
     most = _section(out, "Most asked questions (5)")
     # Four wordings of one question, each typed once: counted together, shown as the first.
     assert most[0] == f"| {MOSCOW} | all texts | 4 | {moscow_unanswered} | 1 | 1 |"
-    assert most[1] == f"| {FRUNZE} | all texts | 2 | 2 | 0 | 1 |"
+    assert most[1] == f"| {OFF_TOPIC} | all texts | 2 | 2 | 0 | 1 |"
     assert f"| Gümrü Antlaşması ne zaman imzalandı? | {ARTICLE} | 1 | 0 | 0 | 0 |" in most
     unanswered = _section(out, "Unanswered questions")
-    assert f"| {FRUNZE} | all texts | 2 | " in "\n".join(unanswered)
+    assert f"| {OFF_TOPIC} | all texts | 2 | " in "\n".join(unanswered)
     assert len(unanswered) == len({question_key(q) for q in abstained})
     down = _section(out, "Thumbs-down answers (2)")
     assert "16 Mart 1921" in answers[MOSCOW].text  # the answer given is shown beside the thumbs down
     assert down[0] == f"| {MOSCOW} | all texts | 1 | 1 | {answers[MOSCOW].text} |"
-    assert down[1] == f"| {FRUNZE} | all texts | 1 | 0 | {answers[FRUNZE].text} |"
+    assert down[1] == f"| {OFF_TOPIC} | all texts | 1 | 0 | {answers[OFF_TOPIC].text} |"
 
 
 def test_markdown_report_in_turkish_by_option_and_by_locale(report, monkeypatch):

@@ -3,12 +3,12 @@
 The question is answered when the fitted answerability model gives it a probability of at least
 `AnswerModel.threshold` (chosen by cross-validation, `scripts/calibrate.py`) of being answerable
 from the evidence; otherwise it is refused. The evidence is read as features
-(`ANSWERABLE_FEATURES`): how likely the best sentence answers and how far ahead of the next it
-is, how close it is by each model, whether the question's names are in the best sentences and
-in the sources at all, whether what it asks for (a date, a number, a person, a place) is
-offered, and whether its asked-for noun is there. No single word vetoes an answer: a name the
-sources lack only lowers the probability. The reason given is the feature group that pulled
-the probability down most, with what it found missing.
+(`ANSWERABLE_FEATURES`): how likely the best sentence answers and how far ahead of the next it is,
+how close it is by each model, whether the question's names are in the best sentences and in the
+sources at all, whether what it asks for (a date, a number, a person, a place) is offered, whether
+its asked-for noun is there, and how many of its words the sources know. No single word vetoes an
+answer: a name the sources lack only lowers the probability. The reason given is the feature group
+that pulled the probability down most, with what it found missing.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ ANSWERABLE_FEATURES = (
     "top_probability", "margin", "dense_max", "term_max", "names_top", "names_evidence", "names_known",
     "names_unmatched", "names_count", "slot_asked", "slot_top", "slot_evidence", "slot_on_topic",
     "slot_on_topic_tr", "focus_found", "coverage_top", "aspect_top", "aspect_top_tr", "aspect_best", "english",
-    "follow_up",
+    "follow_up", "words_known", "words_known_tr",
 )
 SLOTS = ("date", "number", "person", "place", "name")
 ON_TOPIC = 10  # the best-scored sentences in which a sentence offering the asked slot is looked for
@@ -105,8 +105,14 @@ class AbstentionPolicy:
             "aspect_best": float(max(sentence_features[i, column["aspect_near"]] for i in order[:self.evidence_sentences])),
             "english": float(q.language == "en"),
             "follow_up": float(bool(q.about)),
+            # How much of the question the sources know at all, in any sentence: "fotosentez" is
+            # in none, which no name feature sees (it is no name) and a similarity hardly shows.
+            "words_known": (sum(self.scorer.present(query, w, self._sources(query)) for w in q.words) / len(q.words))
+            if q.words else 1.0,
+            "words_known_tr": 0.0,
         }
         x["slot_on_topic_tr"] = x["slot_on_topic"] if q.language == "tr" else 0.0
+        x["words_known_tr"] = x["words_known"] if q.language == "tr" else 0.0
         return np.asarray([x[f] for f in ANSWERABLE_FEATURES], dtype=np.float64)
 
     def decide(self, query: Query, x: np.ndarray) -> Decision:
