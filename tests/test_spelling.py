@@ -13,6 +13,7 @@ SOURCE = [
     "Heyet Moskova'ya gitti ve heyet orada kaldı.",
     "Bu mücadele uzun sürdü.",
     "Heyet-i Temsiliye Sivas'ta toplandı.",
+    "Sonra Moskova Antlaşması yapıldı ve antlaşması yürürlüğe girdi.",
 ]
 
 
@@ -32,6 +33,18 @@ def restorer():
     ("Heyet ne zaman öldü?", "Heyet ne zaman öldü?"),  # typed with its letters: not the sources' "oldu"
 ])
 def test_typed_turkish_is_read_in_the_sources_spelling(restorer, typed, restored):
+    assert restorer.restore(typed, "tr") == restored
+
+
+@pytest.mark.parametrize("typed, restored", [
+    # an apostrophe follows a name only: the word before one, and a word the sources lack before it
+    ("LOZAN ANTLAŞMASI'NDA NE OLDU", "Lozan Antlaşması'nda ne oldu"),
+    ("İZMİR'E KİM GİTTİ", "İzmir'e kim gitti"),
+    # a pair the sources write as one name ("Moskova Antlaşması"), however its second word is used alone
+    ("MOSKOVA ANTLAŞMASI KAÇ MADDEDİR", "Moskova Antlaşması kaç maddedir"),
+    ("moskova antlasmasi ne zaman", "Moskova Antlaşması ne zaman"),
+])
+def test_a_name_whose_case_was_lost_gets_its_capitals_back(restorer, typed, restored):
     assert restorer.restore(typed, "tr") == restored
 
 

@@ -135,9 +135,11 @@ def offers(kind: str, text: str, question: str = "") -> bool:
 # A question may name the part of the article it asks about: "Özete göre ...", "According to the
 # conclusion, ...". These are the parts every journal article has, not this article's headings.
 SECTION_CUES = {
-    "abstract": re.compile(r"\bözet(?:e|te|inde|ine)?\b|\bthe (?:article'?s )?(?:abstract|summary)\b", re.I),
-    "introduction": re.compile(r"\bgiriş bölüm|\bthe (?:article'?s )?introduction\b", re.I),
-    "conclusion": re.compile(r"\bsonuç bölüm|\bthe (?:article'?s )?(?:conclusions?|concluding)\b", re.I),
+    # With or without the Turkish letters ("ozete gore", "sonuc bolumunde"): the spelling
+    # restorer knows only the sources' forms, and "özete" is not one of them.
+    "abstract": re.compile(r"\b[öo]zet(?:e|te|inde|ine)?\b|\bthe (?:article'?s )?(?:abstract|summary)\b", re.I),
+    "introduction": re.compile(r"\bgiri[şs] b[öo]l[üu]m|\bthe (?:article'?s )?introduction\b", re.I),
+    "conclusion": re.compile(r"\bsonu[çc] b[öo]l[üu]m|\bthe (?:article'?s )?(?:conclusions?|concluding)\b", re.I),
 }
 
 

@@ -36,6 +36,11 @@ _ENDINGS = frozenset("""a e ya ye da de ta te dan den tan ten nda nde ndan nden 
 _WORD = re.compile(r"[^\W\d_]+(?:[" + APOSTROPHES + r"][^\W\d_]+)?")
 
 
+def turkish_upper_first(word: str) -> str:
+    """The word with its first letter a capital, the Turkish way ("izmir" -> "İzmir")."""
+    return ("İ" if word[:1] == "i" else word[:1].upper()) + word[1:]
+
+
 def fold_key(word: str) -> str:
     """Case and Turkish letters folded: the look-up key, never shown."""
     return unicodedata.normalize("NFC", turkish_lower(word)).translate(_FOLD)
@@ -46,6 +51,7 @@ class SpellingRestorer:
 
     def __init__(self, texts: Iterable[str], settings: SpellingSettings = SpellingSettings()):
         self.settings = settings
+        texts = list(texts)
         inside: dict[str, Counter] = {}  # forms seen inside a sentence
         first: dict[str, Counter] = {}  # forms seen only where a sentence starts
         for text in texts:
@@ -57,6 +63,19 @@ class SpellingRestorer:
                 # when the sources never use the word anywhere else ("Havza" starts two sentences).
                 starts = i == 0 or text[max(0, m.start() - 2):m.start()].strip() in {".", "!", "?", ":"}
                 (first if starts else inside).setdefault(fold_key(word), Counter())[word] += 1
+        # Names of two words ("Moskova Antlaşması", "Büyük Millet"): a pair the sources write
+        # with both capitals inside a sentence more often than not.
+        pairs: Counter = Counter()
+        capital_pairs: Counter = Counter()
+        for text in texts:
+            words = list(_WORD.finditer(text))
+            for a, b in zip(words, words[1:]):
+                if text[a.end():b.start()].strip():
+                    continue  # punctuation between them: no pair
+                key = (fold_key(re.split(f"[{APOSTROPHES}]", a.group(0), maxsplit=1)[0]), fold_key(re.split(f"[{APOSTROPHES}]", b.group(0), maxsplit=1)[0]))
+                pairs[key] += 1
+                capital_pairs[key] += a.group(0)[:1].isupper() and b.group(0)[:1].isupper()
+        self._name_pairs = {k for k, n in pairs.items() if capital_pairs[k] * 2 > n}
         grammar = {fold_key(w): w for w in sorted(GRAMMAR_WORDS)}
         # Turkish of every text, unless the sources use the word inside a sentence ("Bu" starting
         # a sentence does not make "bu" a name).
@@ -80,10 +99,29 @@ class SpellingRestorer:
         letters = [c for c in text if c.isalpha()]
         case_free = bool(letters) and (all(not c.islower() for c in letters) or all(not c.isupper() for c in letters))
         if language == "tr":
-            return _WORD.sub(lambda m: self._word(m.group(0), case_free), text)
+            restored = _WORD.sub(lambda m: self._word(m.group(0), case_free), text)
+            return self._name_runs(restored) if case_free else restored
         if not case_free:
             return text
         return _WORD.sub(lambda m: self._name_case(m.group(0)), text)
+
+    def _name_runs(self, text: str) -> str:
+        """Capitals back on the words of a name in a question whose case says nothing: the word
+        after a name where the sources write the pair as one name ("Moskova antlaşması" ->
+        "Moskova Antlaşması"), and a word the sources lack just before a name ("lozan
+        Antlaşması'nda" -> "Lozan Antlaşması'nda")."""
+        words = list(_WORD.finditer(text))
+        out = [m.group(0) for m in words]
+        stem = [fold_key(re.split(f"[{APOSTROPHES}]", w, maxsplit=1)[0]) for w in out]
+        for i in range(1, len(out)):
+            if out[i - 1][:1].isupper() and (stem[i - 1], stem[i]) in self._name_pairs:
+                out[i] = out[i][:1].upper() + out[i][1:]
+        for i in range(len(out) - 2, -1, -1):
+            if out[i + 1][:1].isupper() and stem[i] not in self._forms and not out[i][:1].isupper():
+                out[i] = turkish_upper_first(out[i])
+        for m, w in sorted(zip(words, out), key=lambda x: -x[0].start()):
+            text = text[:m.start()] + w + text[m.end():]
+        return text
 
     def is_name(self, word: str) -> bool:
         """Whether the sources write this word as a name."""
@@ -109,13 +147,19 @@ class SpellingRestorer:
             form = turkish_lower(word)
         else:
             form = self._forms.get(key) or self._by_stem(key, word)
+        # Turkish writes an apostrophe only after a name ("LOZAN ANTLAŞMASI'NDA"): in a question
+        # whose case says nothing, the word before one is a name, known to the sources or not.
+        named = case_free and bool(apostrophe)
         if form is None:
             # Not a word of the sources: lower-cased if case says nothing, by the ASCII rule when
             # the word has no Turkish letter ("TARIHTE" is "tarihte", not "tarıhte").
-            return (typed.lower() if typed.isascii() else turkish_lower(typed)) if case_free else typed
+            if not case_free:
+                return typed
+            lower = typed.lower() if typed.isascii() else turkish_lower(typed)
+            return turkish_upper_first(lower) if named else lower
         # A name of the sources keeps its capital; otherwise the capital is the typist's, when it says anything.
-        capital = key in self._names or (not case_free and typed[:1].isupper())
-        form = (form[:1].upper() if capital else turkish_lower(form[:1])) + form[1:]
+        capital = key in self._names or named or (not case_free and typed[:1].isupper())
+        form = turkish_upper_first(form) if capital else turkish_lower(form[:1]) + form[1:]
         return form + apostrophe + (turkish_lower(ending) if case_free else ending)
 
     def _by_stem(self, key: str, word: str) -> str | None:
