@@ -57,3 +57,28 @@ def test_no_thumbs_without_a_log(open_page, chat_url):
     turn = ask(open_page(chat_url + "/"), TURKISH)
     expect(turn.locator(".rh-copy")).to_be_visible()
     assert turn.locator(".rh-vote").count() == 0
+
+
+def test_votes_on_two_answers_in_a_row_are_both_recorded(open_page, logged_chat, monkeypatch):
+    """A vote made while the one before is still being written (a slow disk, a busy server) is
+    not dropped."""
+    import time
+
+    slow = QuestionLog.feedback
+
+    def slowly(self, entry, up):
+        time.sleep(1.5)
+        return slow(self, entry, up=up)
+
+    monkeypatch.setattr(QuestionLog, "feedback", slowly)
+    url, path = logged_chat
+    page = open_page(url + "/")
+    first, second = ask(page, TURKISH), ask(page, REFUSED)
+    first.get_by_role("button", name="Yararlı", exact=True).click()
+    second.get_by_role("button", name="Helpful", exact=True).click()
+    votes = lambda: [e.vote for e in read_log(path)]  # noqa: E731
+    for _ in range(VOTE_POLLS):
+        if votes() == [True, True]:
+            break
+        page.wait_for_timeout(100)
+    assert votes() == [True, True]

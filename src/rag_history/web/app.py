@@ -195,7 +195,9 @@ def _wire_questions(assistant: Assistant, course: Course, parts: ChatParts, ques
     asked.failure(None, js=FAILED_JS, api_visibility="private")
     parts.clear.click(None, js=CLEAR_JS, api_visibility="private", queue=False)
     if votes:
-        parts.chat.feedback(votes.feedback, api_visibility="private")
+        # Every vote counts: Gradio's default ("once") drops a click made while an earlier vote
+        # is still on its way, which a busy server turned into lost votes on other answers.
+        parts.chat.feedback(votes.feedback, api_visibility="private", trigger_mode="multiple")
 
 
 def _notice_turn(message: str, lang: str) -> dict:
