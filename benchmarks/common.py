@@ -72,6 +72,25 @@ class LoadSampler:
                 "load_max": round(max(self.samples), 2)}
 
 
+def paired_times(pair: dict, questions: list[str], rounds: int) -> dict[str, list[float]]:
+    """Seconds (wall, and CPU as NAME_cpu) of each of two assistants answering each question, one
+    after the other, so that the machine's load of the moment falls on both; "added": the second's
+    wall time minus the first's, "added_cpu" the same in CPU time."""
+    (first, _), (second, _) = pair.items()
+    times: dict[str, list[float]] = {k: [] for name in pair for k in (name, f"{name}_cpu")}
+    times.update(added=[], added_cpu=[])
+    for _ in range(rounds):
+        for q in questions:
+            for name, assistant in pair.items():
+                c0, t0 = time.process_time(), time.perf_counter()
+                assistant.ask(q)
+                times[name].append(time.perf_counter() - t0)
+                times[f"{name}_cpu"].append(time.process_time() - c0)
+            times["added"].append(times[second][-1] - times[first][-1])
+            times["added_cpu"].append(times[f"{second}_cpu"][-1] - times[f"{first}_cpu"][-1])
+    return times
+
+
 def question_file() -> Path:
     for path in QUESTION_FILES:
         if path.exists():

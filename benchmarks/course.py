@@ -34,8 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import (RAG_HISTORY, ROOT, median, peak_rss_mb, question_file, rss_mb, run_with_peak_rss,
-                    summary_ms, write_json)
+from common import (RAG_HISTORY, ROOT, median, paired_times, peak_rss_mb, question_file, rss_mb,
+                    run_with_peak_rss, summary_ms, write_json)
 
 READINGS = ROOT / "tests" / "data" / "readings"
 YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
@@ -145,16 +145,8 @@ def answers(sources: Path, index_dir: Path, article_index: Path, rounds: int) ->
     for q in qs:
         course.ask(q)
         article.ask(q)
-    times: dict[str, list[float]] = {k: [] for k in ("course", "article", "course_cpu", "article_cpu", "added")}
-    for _ in range(rounds):
-        for q in qs:
-            for name, assistant in (("article", article), ("course", course)):
-                c0, t0 = time.process_time(), time.perf_counter()
-                assistant.ask(q)
-                times[name].append(time.perf_counter() - t0)
-                times[f"{name}_cpu"].append(time.process_time() - c0)
-            times["added"].append(times["course"][-1] - times["article"][-1])
-    out = {k: summary_ms(v) for k, v in times.items() if k != "added"}
+    times = paired_times({"article": article, "course": course}, qs, rounds)
+    out = {k: summary_ms(v) for k, v in times.items() if not k.startswith("added")}
     out.update({"questions": len(qs), "rounds": rounds, "added_ms_median": round(median(times["added"]) * 1e3, 2),
                 "load_s": round(load_s, 1), "load_cpu_s": round(load_cpu, 1),
                 "rss_before_load_mb": round(base, 1), "rss_loaded_mb": round(loaded, 1),

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from ann import disk_mb, query_vectors, recall, search_latency
-from common import ROOT, median, peak_rss_mb, questions, rss_mb, summary_ms, write_json
+from common import ROOT, median, paired_times, peak_rss_mb, questions, rss_mb, summary_ms, write_json
 import corpus
 from vectors import corpus_vectors
 
@@ -42,18 +42,11 @@ def paired_answers(small, large, rounds: int) -> dict:
     for q in qs:  # warm-up of both
         small.ask(q)
         large.ask(q)
-    times: dict[str, list[float]] = {k: [] for k in ("article", "large", "article_cpu", "large_cpu", "added",
-                                                      "added_cpu", "search")}
+    times = paired_times({"article": small, "large": large}, qs, rounds)
     depth = max(large.settings.top_k, large.answerer.settings.passages_considered)
+    times["search"] = []
     for _ in range(rounds):
         for q in qs:
-            for name, assistant in (("article", small), ("large", large)):
-                c0, t0 = time.process_time(), time.perf_counter()
-                assistant.ask(q)
-                times[name].append(time.perf_counter() - t0)
-                times[f"{name}_cpu"].append(time.process_time() - c0)
-            times["added"].append(times["large"][-1] - times["article"][-1])
-            times["added_cpu"].append(times["large_cpu"][-1] - times["article_cpu"][-1])
             query = large.retriever.query(large.reader.read(q))
             t0 = time.perf_counter()
             large.retriever.search(query, depth)
