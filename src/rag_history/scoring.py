@@ -149,7 +149,9 @@ class SentenceScorer:
         self.parts = parts  # sentence position -> "abstract" / "introduction" / "conclusion"
         self.plain = [strip_citations(s.text) for s in sentences]
         self.stems = [frozenset(tokenizer_for(s.language)(text)) for s, text in zip(sentences, self.plain)]
-        self.prefixes = [frozenset(fold(w)[:5] for w in split_words(s.text)) for s in sentences]
+        folded: dict[str, str] = {}  # each distinct word folded once: a course repeats its words
+        self.prefixes = [frozenset(folded.get(w) or folded.setdefault(w, fold(w)[:5]) for w in split_words(s.text))
+                         for s in sentences]
         df: dict[str, int] = {}
         for stems in self.stems:
             for w in stems:

@@ -34,6 +34,7 @@ GRAMMAR_WORDS = TURKISH_STOPWORDS | frozenset(
 _ENDINGS = frozenset("""a e ya ye da de ta te dan den tan ten nda nde ndan nden i u yi yu in un nin nun
     la le yla yle ki daki deki taki teki ndaki ndeki nin nun nun daki ya ye dir dur tir tur""".split())
 _WORD = re.compile(r"[^\W\d_]+(?:[" + APOSTROPHES + r"][^\W\d_]+)?")
+_APOSTROPHE = re.compile(f"[{APOSTROPHES}]")
 
 
 def turkish_upper_first(word: str) -> str:
@@ -51,31 +52,33 @@ class SpellingRestorer:
 
     def __init__(self, texts: Iterable[str], settings: SpellingSettings = SpellingSettings()):
         self.settings = settings
-        texts = list(texts)
         inside: dict[str, Counter] = {}  # forms seen inside a sentence
         first: dict[str, Counter] = {}  # forms seen only where a sentence starts
+        # Names of two words ("Moskova Antlaşması", "Büyük Millet"): after a capitalized word, a
+        # word the sources capitalize there more often than not. Only pairs that open with a
+        # capital are counted, which keeps the table small on a large course.
+        after_capital: Counter = Counter()
+        capital_after_capital: Counter = Counter()
+        keys: dict[str, str] = {}  # fold_key of each distinct word, computed once
         for text in texts:
+            previous = None  # (key, capitalized, end) of the word before
             for i, m in enumerate(_WORD.finditer(text)):
-                word = re.split("[" + APOSTROPHES + "]", m.group(0), maxsplit=1)[0]
+                word = _APOSTROPHE.split(m.group(0), maxsplit=1)[0]
+                key = keys.get(word)
+                if key is None:
+                    key = keys[word] = fold_key(word)
+                capital = word[:1].isupper()
+                if previous and previous[1] and not text[previous[2]:m.start()].strip():
+                    after_capital[previous[0], key] += 1
+                    capital_after_capital[previous[0], key] += capital
+                previous = (key, capital, m.end())
                 if len(word) < 2:
                     continue
                 # A capital at a sentence start says nothing of the word: that form counts only
                 # when the sources never use the word anywhere else ("Havza" starts two sentences).
                 starts = i == 0 or text[max(0, m.start() - 2):m.start()].strip() in {".", "!", "?", ":"}
-                (first if starts else inside).setdefault(fold_key(word), Counter())[word] += 1
-        # Names of two words ("Moskova Antlaşması", "Büyük Millet"): a pair the sources write
-        # with both capitals inside a sentence more often than not.
-        pairs: Counter = Counter()
-        capital_pairs: Counter = Counter()
-        for text in texts:
-            words = list(_WORD.finditer(text))
-            for a, b in zip(words, words[1:]):
-                if text[a.end():b.start()].strip():
-                    continue  # punctuation between them: no pair
-                key = (fold_key(re.split(f"[{APOSTROPHES}]", a.group(0), maxsplit=1)[0]), fold_key(re.split(f"[{APOSTROPHES}]", b.group(0), maxsplit=1)[0]))
-                pairs[key] += 1
-                capital_pairs[key] += a.group(0)[:1].isupper() and b.group(0)[:1].isupper()
-        self._name_pairs = {k for k, n in pairs.items() if capital_pairs[k] * 2 > n}
+                (first if starts else inside).setdefault(key, Counter())[word] += 1
+        self._name_pairs = {k for k, n in after_capital.items() if capital_after_capital[k] * 2 > n}
         grammar = {fold_key(w): w for w in sorted(GRAMMAR_WORDS)}
         # Turkish of every text, unless the sources use the word inside a sentence ("Bu" starting
         # a sentence does not make "bu" a name).
