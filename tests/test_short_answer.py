@@ -36,3 +36,11 @@ def test_a_number_person_and_place():
 
 def test_why_questions_have_no_short_answer():
     assert short("Sovyetler neden yardım etti?", "Sovyetler müttefik istiyordu.") is None
+
+
+def test_of_two_dates_the_one_nearest_the_name_asked_about():
+    sentence = ("Ankara Hükümeti, Sovyetler ile 16 Mart 1921'de Moskova ve ardından Kafkas Cumhuriyetleri ile "
+                "13 Ekim 1921'de imzaladığı Kars Antlaşması ile çatışmalara son vermiştir.")
+    assert short("Kars Antlaşması ne zaman imzalandı?", sentence).text == "13 Ekim 1921"
+    assert short("Moskova Antlaşması ne zaman imzalandı?", sentence).text == "16 Mart 1921"
+    assert short("Antlaşmalar ne zaman imzalandı?", sentence).text == "16 Mart 1921"  # no name: the first

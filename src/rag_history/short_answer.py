@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .lexical import fold
 from .question import Question
 
 TR_MONTHS = ("Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım",
@@ -30,6 +31,7 @@ _NUMBER = re.compile(r"\b(?!" + _YEAR + r"\b)\d[\d.,]*(?:\s+(?:bin|milyon|milyar
 _CAPITAL = "A-ZÇĞİÖŞÜÂ"
 _NAME = re.compile(rf"\b[{_CAPITAL}][\w’'-]*(?:\s+(?:[{_CAPITAL}][\w’'-]*|\([{_CAPITAL}][\w’'-]*\)|Paşa|Bey|Efendi))*")
 _REFERENCE = re.compile(r"\([^()]*\d{4}[^()]*\)")
+_WORDS = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -55,19 +57,26 @@ def short_answer(question: Question, sentences: list[str], file_starts: list[int
     if kind is None:
         return None
     given = {_key(m.group(0)) for m in _finder(kind).finditer(question.text)} | {_key(w) for w in question.words}
+    names = [fold(n)[:5] for n in question.names if not n[:1].isdigit()]
     for i in [first] + [j for j in range(len(sentences)) if j != first]:
         text = sentences[i]
         plain = _REFERENCE.sub(lambda m: " " * len(m.group(0)), text)  # a reference's year is no answer
+        spans = []
         for m in _finder(kind).finditer(plain):
             span = m.group(0).strip(" ,.;:")
             if kind in ("person", "place") and m.start() == 0:
                 span = span.split(" ", 1)[1] if " " in span else ""  # a sentence's first capital says nothing
-            if not span or _key(span) in given:
-                continue
-            start = text.index(span, m.start())
-            display = english_date(span) if kind == "date" and question.language == "en" else span
-            return ShortAnswer(span, display, i, start, start + len(span), file_starts[i] + start,
-                               file_starts[i] + start + len(span))
+            if span and _key(span) not in given:
+                spans.append((text.index(span, m.start()), span))
+        if not spans:
+            continue
+        # Of several, the one nearest to what the question names: "... 16 Mart 1921'de Moskova ve
+        # ... 13 Ekim 1921'de imzaladığı. Kars ..." answers "Peki Kars?" with 13 Ekim 1921.
+        named = [m.start() for m in _WORDS.finditer(plain) if fold(m.group(0))[:5] in names]
+        start, span = min(spans, key=lambda s: min((abs(s[0] - at) for at in named), default=0))
+        display = english_date(span) if kind == "date" and question.language == "en" else span
+        return ShortAnswer(span, display, i, start, start + len(span), file_starts[i] + start,
+                           file_starts[i] + start + len(span))
     return None
 
 
