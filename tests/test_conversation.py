@@ -48,3 +48,9 @@ def test_a_complete_question_is_answered_as_it_stands(reader, history, question)
 def test_a_preamble_is_read_as_the_conversation_before_the_question(reader):
     q = reader.read("Mustafa Kemal Lenin'e bir mektup yazdı. Mektupta ne istedi?")
     assert q.about and "Lenin" in q.words
+
+
+def test_a_pronoun_after_the_questions_own_name_does_not_point_back(reader):
+    history = ["Tell me about the Treaty of Moscow", "When was it signed?"]
+    assert reader.read("What did Mustafa Kemal ask Lenin for in his letter?", history=history).about == ""
+    assert reader.read("What did he ask Lenin for?", history=["Who wrote to Lenin in April 1920?"]).about != ""

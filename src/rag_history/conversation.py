@@ -25,6 +25,12 @@ POINTING = {
         buradaki aynı sözkonusu""".split()),
     "en": frozenset("it its they them their he him his she her this that these those there then".split()),
 }
+# The pointing words that stand for a person (or people), which a name before them in the same
+# question can be.
+PERSONAL = {
+    "tr": frozenset("o onu ona onun ondan onda onlar onları onlara onların".split()),
+    "en": frozenset("they them their he him his she her".split()),
+}
 # How a follow-up may open: "Peki Kars?", "Ya Havza'ya?", "And when?", "What about Kars?".
 OPENERS = {
     "tr": re.compile(r"^\s*(peki|ya|ayrıca|bir de|ve|o halde|öyleyse)\b[\s,]*", re.I),
@@ -85,9 +91,13 @@ def resolve(question: Question, previous: Question | None) -> Resolved | None:
     opener = OPENERS.get(language, OPENERS["en"]).match(question.text)
     rest = question.text[opener.end():] if opener else question.text
     words = [turkish_lower(w) if language == "tr" else w.lower() for w in split_words(rest)]
-    pointing = any(w in POINTING.get(language, POINTING["en"]) and not _TIME_AFTER_POINTING.match(nxt)
-                   for w, nxt in zip(words, words[1:] + [""]))
     names = [w for w in question.names if not w.isdigit()]
+    named = {turkish_lower(n) if language == "tr" else n.lower() for n in names}
+    pointing = any(w in POINTING.get(language, POINTING["en"]) and not _TIME_AFTER_POINTING.match(nxt)
+                   # "What did Mustafa Kemal ask Lenin for in his letter?": a personal pronoun
+                   # after a name of the question's own is that name, not the earlier topic.
+                   and not (w in PERSONAL.get(language, PERSONAL["en"]) and named & set(words[:i]))
+                   for i, (w, nxt) in enumerate(zip(words, words[1:] + [""])))
     earlier = topic(previous)
     if not earlier:
         return None

@@ -55,17 +55,12 @@ def test_follow_up_pair_is_answered_in_its_conversation(open_page, chat_url, ass
     assert answer_has in turn.locator(".rh-answer .rh-text").inner_text()
 
 
-@pytest.mark.xfail(strict=True, reason="core (short_answer.py, since the fitted answer model): the short answer "
-                                       "is the answer's first date (12 December 1920, a delegation; 16 Mart 1921 "
-                                       "for Kars), and a what-question gets one (26 Nisan 1920)")
 def test_follow_ups_get_the_right_short_answer(assistant):
     wrong = [(follow_up, got, short) for first, follow_up, _, short in FOLLOW_UPS
              if (got := getattr(assistant.ask(follow_up, history=[first]).short, "display", None)) != short]
     assert not wrong
 
 
-@pytest.mark.xfail(strict=True, reason="core (conversation.py): a complete question after a conversation "
-                                       "gets the earlier topic as its 'about' (history hijacks it)")
 def test_a_new_complete_question_is_answered_as_itself(open_page, chat_url, assistant):
     page = open_page(chat_url + "/")
     ask(page, "Tell me about the Treaty of Moscow")
