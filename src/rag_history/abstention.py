@@ -174,27 +174,26 @@ class Scope:
 
 _SLOT_WORDS = {"en": {"date": "when", "number": "how many", "person": "who", "place": "where", "name": "the name"},
                "tr": {"date": "tarihi", "number": "sayıyı", "person": "kişiyi", "place": "yeri", "name": "adı"}}
+# Each reason's message in each language. {Subject} and {Where} open a sentence; {verb} agrees
+# with the scope (one text or the course); {detail} is what was not found.
+_REFUSALS = {
+    "tr": {Reason.NAMES_MISSING: "{Where} «{detail}» geçmiyor; bu soruyu yanıtlayan bir cümle bulunamadı.",
+           Reason.SLOT_MISSING: "{Subject} bu sorunun sorduğu {slot} vermiyor.",
+           Reason.NOTHING_RETRIEVED: "{Where} bu soruyla ilgili bir pasaj yok.",
+           Reason.FAR: "{Where} bu soruyu yanıtlayacak kadar yakın bir cümle bulunamadı."},
+    "en": {Reason.NAMES_MISSING: "{Subject} {verb} not mention {detail}; no sentence there answers this question.",
+           Reason.SLOT_MISSING: "{Subject} {verb} not say {slot}, as this question asks.",
+           Reason.NOTHING_RETRIEVED: "{Subject} {verb} not have a passage on this question.",
+           Reason.FAR: "Nothing in {subject} answers this question closely enough."},
+}
 
 
 def refusal_message(decision: Decision, language: str, scope: Scope) -> str:
     """Why there is no answer, in the question's language: what was not found, where. Never
     "no information" for a question that could not be asked: those never reach the policy."""
-    reason, detail = decision.reason, decision.detail
-    if language == "tr":
-        subject, where = scope.tr[:1].upper() + scope.tr[1:], scope.tr_in[:1].upper() + scope.tr_in[1:]
-        if reason is Reason.NAMES_MISSING:
-            return f"{where} «{detail}» geçmiyor; bu soruyu yanıtlayan bir cümle bulunamadı."
-        if reason is Reason.SLOT_MISSING:
-            return f"{subject} bu sorunun sorduğu {_SLOT_WORDS['tr'][detail]} vermiyor."
-        if reason is Reason.NOTHING_RETRIEVED:
-            return f"{where} bu soruyla ilgili bir pasaj yok."
-        return f"{where} bu soruyu yanıtlayacak kadar yakın bir cümle bulunamadı."
-    subject = scope.en[:1].upper() + scope.en[1:]
-    verb = "do" if scope.plural else "does"
-    if reason is Reason.NAMES_MISSING:
-        return f"{subject} {verb} not mention {detail}; no sentence there answers this question."
-    if reason is Reason.SLOT_MISSING:
-        return f"{subject} {verb} not say {_SLOT_WORDS['en'][detail]}, as this question asks."
-    if reason is Reason.NOTHING_RETRIEVED:
-        return f"{subject} {verb} not have a passage on this question."
-    return f"Nothing in {scope.en} answers this question closely enough."
+    language = "tr" if language == "tr" else "en"
+    subject, where = (scope.tr, scope.tr_in) if language == "tr" else (scope.en, scope.en)
+    template = _REFUSALS[language].get(decision.reason, _REFUSALS[language][Reason.FAR])
+    return template.format(subject=subject, Subject=subject[:1].upper() + subject[1:],
+                           Where=where[:1].upper() + where[1:], verb="do" if scope.plural else "does",
+                           detail=decision.detail, slot=_SLOT_WORDS[language].get(decision.detail, ""))
