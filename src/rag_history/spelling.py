@@ -34,7 +34,12 @@ GRAMMAR_WORDS = TURKISH_STOPWORDS | frozenset(
 _ENDINGS = frozenset("""a e ya ye da de ta te dan den tan ten nda nde ndan nden i u yi yu in un nin nun
     la le yla yle ki daki deki taki teki ndaki ndeki nin nun nun daki ya ye dir dur tir tur""".split())
 _WORD = re.compile(r"[^\W\d_]+(?:[" + APOSTROPHES + r"][^\W\d_]+)?")
-_APOSTROPHE = re.compile(f"[{APOSTROPHES}]")
+_APOSTROPHE = re.compile(f"([{APOSTROPHES}])")
+
+
+def _split_ending(typed: str) -> tuple[str, str, str]:
+    """("Moskova", "'", "ya") of "Moskova'ya"; (word, "", "") without an apostrophe."""
+    return tuple((_APOSTROPHE.split(typed, maxsplit=1) + ["", ""])[:3])
 
 
 def turkish_upper_first(word: str) -> str:
@@ -63,7 +68,7 @@ class SpellingRestorer:
         for text in texts:
             previous = None  # (key, capitalized, end) of the word before
             for i, m in enumerate(_WORD.finditer(text)):
-                word = _APOSTROPHE.split(m.group(0), maxsplit=1)[0]
+                word = _split_ending(m.group(0))[0]
                 key = keys.get(word)
                 if key is None:
                     key = keys[word] = fold_key(word)
@@ -115,30 +120,32 @@ class SpellingRestorer:
         Antlaşması'nda" -> "Lozan Antlaşması'nda")."""
         words = list(_WORD.finditer(text))
         out = [m.group(0) for m in words]
-        stem = [fold_key(re.split(f"[{APOSTROPHES}]", w, maxsplit=1)[0]) for w in out]
+        stem = [fold_key(_split_ending(w)[0]) for w in out]
         for i in range(1, len(out)):
             if out[i - 1][:1].isupper() and (stem[i - 1], stem[i]) in self._name_pairs:
                 out[i] = out[i][:1].upper() + out[i][1:]
         for i in range(len(out) - 2, -1, -1):
             if out[i + 1][:1].isupper() and stem[i] not in self._forms and not out[i][:1].isupper():
                 out[i] = turkish_upper_first(out[i])
-        for m, w in sorted(zip(words, out), key=lambda x: -x[0].start()):
-            text = text[:m.start()] + w + text[m.end():]
-        return text
+        pieces, last = [], 0
+        for m, w in zip(words, out):
+            pieces += [text[last:m.start()], w]
+            last = m.end()
+        return "".join(pieces) + text[last:]
 
     def is_name(self, word: str) -> bool:
         """Whether the sources write this word as a name."""
-        return fold_key(re.split(f"[{APOSTROPHES}]", word, maxsplit=1)[0]) in self._names
+        return fold_key(_split_ending(word)[0]) in self._names
 
     def _name_case(self, typed: str) -> str:
-        word, apostrophe, ending = (re.split(f"([{APOSTROPHES}])", typed, maxsplit=1) + ["", ""])[:3]
+        word, apostrophe, ending = _split_ending(typed)
         key = fold_key(word)
         if key in self._names and fold_key(self._forms[key]) == fold_key(word) and word.lower() == self._forms[key].lower():
             return self._forms[key] + apostrophe + ending.lower()
         return typed.lower()
 
     def _word(self, typed: str, case_free: bool) -> str:
-        word, apostrophe, ending = (re.split(f"([{APOSTROPHES}])", typed, maxsplit=1) + ["", ""])[:3]
+        word, apostrophe, ending = _split_ending(typed)
         key = fold_key(word)
         if key not in self._forms and not apostrophe:
             named = self._name_with_ending(key)
