@@ -162,18 +162,13 @@ def _load(index_dir: Path):
 
 def served(sources: Path, index_dir: Path, requests: int) -> dict:
     """`rag-history serve` over the course: RSS once started and after `requests` answers."""
-    from server import free_port, load, start_server
+    from server import load, running_server
 
-    port = free_port()
-    server = start_server(str(index_dir), port, sources)
-    try:
+    with running_server(str(index_dir), sources) as (port, server):
         idle = rss_mb(server.pid)
         run = load(f"http://127.0.0.1:{port}/", 4, requests // 4, course_questions(), server.pid)
         return {"idle_rss_mb": round(idle, 1), "rss_after_mb": round(rss_mb(server.pid), 1),
                 "peak_rss_mb": round(peak_rss_mb(server.pid), 1), "run": run}
-    finally:
-        server.kill()  # its index is a temporary copy; nothing to shut down cleanly
-        server.wait(timeout=30)
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ server. The run is bounded: every request has a timeout and the whole run a dead
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import socket
 import ssl
@@ -62,6 +63,23 @@ def start_server(index_dir: str, port: int, sources: Path = ROOT / "source_texts
             return proc
     proc.kill()
     raise RuntimeError("the server did not start in time:\n" + "".join(lines[-30:]))
+
+
+@contextlib.contextmanager
+def running_server(index_dir: str, sources: Path = ROOT / "source_texts"):
+    """`rag-history serve` on a free port of 127.0.0.1 while the block runs: (port, process).
+    Stopped after it; its index is a temporary copy, so a kill is enough if it does not stop."""
+    port = free_port()
+    proc = start_server(index_dir, port, sources)
+    try:
+        yield port, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=30)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -122,9 +140,7 @@ def main() -> None:
     qs = questions()
     with tempfile.TemporaryDirectory(prefix="rag-bench-serve-") as tmp:
         subprocess.run([RAG_HISTORY, "build", "-q"], env=private_env(tmp), check=True, stdout=subprocess.DEVNULL)
-        port = free_port()
-        server = start_server(tmp, port)
-        try:
+        with running_server(tmp) as (port, server):
             url = f"http://127.0.0.1:{port}/"
             idle = rss_mb(server.pid)
             load(url, 1, 5, qs, server.pid)  # warm-up
@@ -132,12 +148,6 @@ def main() -> None:
                     for c in (1, 16)}
             results = {"idle_rss_mb": round(idle, 1),
                        "peak_rss_mb": round(peak_rss_mb(server.pid), 1), "runs": runs}
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
     write_json(args.out, results)
 
 

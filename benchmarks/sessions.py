@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from common import RAG_HISTORY, questions, rss_mb, summary_ms, write_json
-from server import free_port, private_env, start_server
+from server import private_env, running_server
 
 HISTORY_BYTES = 900_000  # the earlier questions each question carries: just under the 1 MB body limit
 WARM_UP = 100  # sessions before the first RSS figure: imports, caches and allocator pools settle
@@ -127,9 +127,7 @@ def main() -> None:
     qs = questions()
     with tempfile.TemporaryDirectory(prefix="rag-bench-sessions-") as tmp:
         subprocess.run([RAG_HISTORY, "build", "-q"], env=private_env(tmp), check=True, stdout=subprocess.DEVNULL)
-        port = free_port()
-        server = start_server(tmp, port)
-        try:
+        with running_server(tmp) as (port, server):
             event = chat_event(port)
             chat(port, event, qs[0], [], "bench-seed")  # one real question and its answer
             history = qs * (HISTORY_BYTES // len(json.dumps(qs, ensure_ascii=False).encode()))
@@ -144,9 +142,6 @@ def main() -> None:
                               lambda i: chat(port, event, qs[i % len(qs)], history, f"bench-chat-{i}")),
                 "ask_api": phase(server.pid, args.sessions, args.clients, lambda i: ask(port, qs[i % len(qs)])),
             }
-        finally:
-            server.kill()  # it holds nothing worth a clean shutdown; its index is a temporary copy
-            server.wait(timeout=30)
     write_json(args.out, results)
 
 
