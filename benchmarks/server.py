@@ -82,6 +82,15 @@ def running_server(index_dir: str, sources: Path = ROOT / "source_texts"):
             proc.wait(timeout=30)
 
 
+@contextlib.contextmanager
+def article_server(prefix: str):
+    """running_server() over a fresh index of source_texts/ in a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        subprocess.run([RAG_HISTORY, "build", "-q"], env=private_env(tmp), check=True, stdout=subprocess.DEVNULL)
+        with running_server(tmp) as served:
+            yield served
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far (from /proc/PID/stat)."""
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
@@ -138,16 +147,14 @@ def main() -> None:
     args = parser.parse_args()
 
     qs = questions()
-    with tempfile.TemporaryDirectory(prefix="rag-bench-serve-") as tmp:
-        subprocess.run([RAG_HISTORY, "build", "-q"], env=private_env(tmp), check=True, stdout=subprocess.DEVNULL)
-        with running_server(tmp) as (port, server):
-            url = f"http://127.0.0.1:{port}/"
-            idle = rss_mb(server.pid)
-            load(url, 1, 5, qs, server.pid)  # warm-up
-            runs = {f"{c}": [load(url, c, args.requests, qs, server.pid) for _ in range(args.repeats)]
-                    for c in (1, 16)}
-            results = {"idle_rss_mb": round(idle, 1),
-                       "peak_rss_mb": round(peak_rss_mb(server.pid), 1), "runs": runs}
+    with article_server("rag-bench-serve-") as (port, server):
+        url = f"http://127.0.0.1:{port}/"
+        idle = rss_mb(server.pid)
+        load(url, 1, 5, qs, server.pid)  # warm-up
+        runs = {f"{c}": [load(url, c, args.requests, qs, server.pid) for _ in range(args.repeats)]
+                for c in (1, 16)}
+        results = {"idle_rss_mb": round(idle, 1),
+                   "peak_rss_mb": round(peak_rss_mb(server.pid), 1), "runs": runs}
     write_json(args.out, results)
 
 

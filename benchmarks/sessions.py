@@ -19,14 +19,12 @@ import argparse
 import http.client
 import json
 import statistics
-import subprocess
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common import RAG_HISTORY, questions, rss_mb, summary_ms, write_json
-from server import private_env, running_server
+from common import questions, rss_mb, summary_ms, write_json
+from server import article_server
 
 HISTORY_BYTES = 900_000  # the earlier questions each question carries: just under the 1 MB body limit
 WARM_UP = 100  # sessions before the first RSS figure: imports, caches and allocator pools settle
@@ -125,23 +123,21 @@ def main() -> None:
     args = parser.parse_args()
 
     qs = questions()
-    with tempfile.TemporaryDirectory(prefix="rag-bench-sessions-") as tmp:
-        subprocess.run([RAG_HISTORY, "build", "-q"], env=private_env(tmp), check=True, stdout=subprocess.DEVNULL)
-        with running_server(tmp) as (port, server):
-            event = chat_event(port)
-            chat(port, event, qs[0], [], "bench-seed")  # one real question and its answer
-            history = qs * (HISTORY_BYTES // len(json.dumps(qs, ensure_ascii=False).encode()))
-            idle = settled_rss(server.pid)
-            for i in range(WARM_UP):
-                chat(port, event, qs[i % len(qs)], history, f"bench-warm-{i}")
-            results = {
-                "model": "the real one (rag-history serve; no fake encoder)",
-                "history": {"questions": len(history), "bytes": len(json.dumps(history, ensure_ascii=False).encode())},
-                "idle_rss_mb": idle, "warm_up_sessions": WARM_UP, "target_growth_mb": RSS_TARGET_MB,
-                "chat": phase(server.pid, args.sessions, args.clients,
-                              lambda i: chat(port, event, qs[i % len(qs)], history, f"bench-chat-{i}")),
-                "ask_api": phase(server.pid, args.sessions, args.clients, lambda i: ask(port, qs[i % len(qs)])),
-            }
+    with article_server("rag-bench-sessions-") as (port, server):
+        event = chat_event(port)
+        chat(port, event, qs[0], [], "bench-seed")  # one real question and its answer
+        history = qs * (HISTORY_BYTES // len(json.dumps(qs, ensure_ascii=False).encode()))
+        idle = settled_rss(server.pid)
+        for i in range(WARM_UP):
+            chat(port, event, qs[i % len(qs)], history, f"bench-warm-{i}")
+        results = {
+            "model": "the real one (rag-history serve; no fake encoder)",
+            "history": {"questions": len(history), "bytes": len(json.dumps(history, ensure_ascii=False).encode())},
+            "idle_rss_mb": idle, "warm_up_sessions": WARM_UP, "target_growth_mb": RSS_TARGET_MB,
+            "chat": phase(server.pid, args.sessions, args.clients,
+                          lambda i: chat(port, event, qs[i % len(qs)], history, f"bench-chat-{i}")),
+            "ask_api": phase(server.pid, args.sessions, args.clients, lambda i: ask(port, qs[i % len(qs)])),
+        }
     write_json(args.out, results)
 
 
