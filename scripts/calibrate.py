@@ -40,7 +40,7 @@ from rag_history.evaluation import contains_any  # noqa: E402
 from rag_history.scoring import MODEL_FILE, SENTENCE_FEATURES, AnswerModel, LinearModel  # noqa: E402
 
 # The labelled sets fitted on: (path, the sources they are asked of). Never eval/blind/test.jsonl
-# nor eval/blind/conversation-test.jsonl: those are locked (eval/README.md).
+# nor the other locked sets of eval/blind (eval/README.md).
 ARTICLE = ROOT / "source_texts"
 READINGS = ROOT / "tests" / "data" / "readings"
 SETS = [
@@ -53,7 +53,8 @@ SETS = [
     (ROOT / "eval" / "blind" / "conversation.jsonl", "article"),
     *((p, "course") for p in sorted(READINGS.glob("*.questions.jsonl"))),
 ]
-LOCKED = {"test.jsonl", "conversation-test.jsonl", "offtopic-test.jsonl"}
+LOCKED = {"test.jsonl", "conversation-test.jsonl", "offtopic-test.jsonl", "round4-test.jsonl",
+          "round4-readings-test.jsonl"}
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 MAX_FALSE_REFUSALS = 0.03  # of answerable questions (issue 10: wrongly refused at most 3%)
 EXTEND_GRID = (0.35, 0.5, 0.65, 0.8, 0.95, 2.0)  # 2.0: never extend
