@@ -120,3 +120,23 @@ def test_a_citation_fitting_two_entries_goes_to_the_one_a_fuller_citation_did_no
                     "Wang, L., Yang, N., Huang, X., Yang, L., & Wei, F. (2024). Multilingual E5. arXiv.")
     assert link_all([(("Wang",), "2024"), (("Wang", "Yang", "Huang", "Jiao"), "2024")], found) == [2, 1]
     assert link_all([(("Wang",), "2024")], found) == [1]
+
+
+def test_cited_co_authors_in_order_pick_their_entry():
+    listed = entries("Mayr, Eva, Annerose Tartler, Florian Windhager, and Simon Mayer. 2025. Sammlungen als Daten. Wien.",
+                     "Mayr, Eva, Florian Windhager, Annerose Tartler, and Simon Mayer. 2025. Bibliotheca Eugeniana. Wien.")
+    assert link_all([(("Mayr", "Windhager"), "2025"), (("Mayr",), "2025")], listed) == [2, 1]
+
+
+def test_a_bulleted_list_has_one_entry_a_bullet_and_no_headings_or_page_footer():
+    # From a scraped Wikipedia page (tests/data/readings/wikipedia-history-of-kashmir.txt): entries
+    # end in an ISBN, a subheading and the page's categories stand among them.
+    text = ("Kashmir was a lake. Rulers came.\n\nBibliography\n\n"
+            "-   Haywood, John (1998), Historical Atlas of the Medieval World, Barnes & Noble\n"
+            "-   Heckel, Waldemar (2003), The Wars of Alexander the Great, Taylor & Francis, ISBN 978-0-203-49959-7\n"
+            "-   Pandit, K. N. (2013). Baharistan-i-shahi. Srinagar: Gulshan Books.\n\nPrimary sources\n\n"
+            "-   Sharma, Tej Ram (2005), Historiography, Concept Publishing\n\n"
+            "Wikipedia articles incorporating text from the 1911 Encyclopædia Britannica\n")
+    found = cite(parse_document(text, "k.txt")).entries
+    assert [(e.authors, e.year) for e in found] == [(("Haywood",), "1998"), (("Heckel",), "2003"),
+                                                    (("Pandit",), "2013"), (("Sharma",), "2005")]

@@ -370,3 +370,10 @@ def test_a_mark_after_the_full_stop_belongs_to_the_sentence_before():
     assert [(c.author, c.year, c.note) for c in _containing(got, "in hand").cited] == [("Sherman", "1947", "1")]
     assert [(c.author, c.year, c.note) for c in _containing(got, "Captain Carter").cited] == [("Carter", "1947", "2")]
     assert _containing(got, "Nothing more").how == "author"
+
+
+def test_references_inside_a_parenthesis_of_prose_are_found():
+    text = ("Research on the library (see, for example, (Mazal 1986), (Mauthe 2010)) focused on single items "
+            "(based on previous work from (Krickl, Mayer, and Zangger 2022)).")
+    assert [(r.works[0].authors, r.works[0].year) for r in find_references(text)] == [
+        (("Mazal",), "1986"), (("Mauthe",), "2010"), (("Krickl", "Mayer", "Zangger"), "2022")]

@@ -86,6 +86,8 @@ def test_every_footnote_mark_is_tied_to_its_note_and_its_sentence(reading):
     notes = {r.works[0].note: (line, r) for line, r in placed if r.kind == "note"}
     titles = {s.title for s in doc.sections}
     for f in hand["footnotes"]:
+        if f.get("mark_in_note"):
+            continue  # its mark stands in another note ("[21]" in Wikipedia's note b), in no sentence
         marker = f.get("marker", str(f["number"]))
         label = marker.strip("[]")
         if label not in notes:

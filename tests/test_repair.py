@@ -258,3 +258,19 @@ def test_the_article_is_repaired_as_before(article_text):
         "1. Giriş", "2. Millî Mücadele Dönemi Öncesi Türk-Rus İlişkileri",
         "3. Meclisin Açılışı ile Birlikte Gelişen Türk-Sovyet İlişkileri", "4. Sonuç"]
     assert ARTICLE.name.endswith(".txt") and len([b for b in blocks if b.kind == "paragraph"]) == 16
+
+
+def test_a_web_pages_notes_are_tied_to_their_bracket_marks():
+    # The form of a Wikipedia page converted to text (tests/data/readings/wikipedia-history-of-kashmir.txt):
+    # lettered notes numbered "1." by the conversion, numbered notes with backlinks under "References".
+    text = ("Kashmir was a lake.[1] The name is old.[a] Rulers came in 1846, 7 of them.[2][1]\n\n"
+            "See also\n\n-   List of topics\n\nNotes\n\n1.  ^ Puranic genealogy is incomplete.\n\n"
+            "References\n\n1.  ^ a b Sharma 2005, p. 74.\n2.  ^ Dhar, Somnath (1986), Jammu and Kashmir folklore\n\n"
+            "Bibliography\n\n-   Sharma, Tej Ram (2005), Historiography, Concept Publishing\n")
+    doc = parse_document(text, "k.txt")
+    assert {n.marker: n.text for n in doc.notes} == {
+        "a": "Puranic genealogy is incomplete.", "1": "Sharma 2005, p. 74.",
+        "2": "Dhar, Somnath (1986), Jammu and Kashmir folklore"}
+    assert [m.marker for m in doc.marks] == ["1", "a", "2", "1"]  # "7 of them" is a number, not a mark
+    assert [s.text for s in doc.sentences] == ["Kashmir was a lake.", "The name is old.", "Rulers came in 1846, 7 of them."]
+    assert [s.kind for s in doc.sections][-4:] == ["links", "notes", "references", "references"]

@@ -68,8 +68,14 @@ def reference_list(doc: SourceDocument) -> tuple[BibEntry, ...]:
     """The entries of a document's reference list: the paragraphs of its "references" sections,
     one an entry, numbered from 1; a paragraph that is no entry (a stray heading) is left out."""
     out: list[BibEntry] = []
-    for p in doc.paragraphs_of("references"):
+    notes = {doc.paragraphs[n.paragraph].text for n in doc.notes}  # a web page's notes under "References"
+    listed = [p for p in doc.paragraphs_of("references") if p.text not in notes]
+    # In a list of bulleted entries a line without a bullet is none: a web page's categories and footer.
+    bulleted = sum(bool(_BULLET.match(p.text)) for p in listed) > len(listed) / 2
+    for p in listed:
         bullet = _BULLET.match(p.text)
+        if bulleted and not bullet:
+            continue
         at = bullet.end() if bullet else 0
         entry = parse_entry(p.text[at:], len(out) + 1, p.file_offset(at), out[-1].authors if out else ())
         if entry is not None:
@@ -95,8 +101,8 @@ def parse_entry(printed: str, n: int, start: int, previous_authors: tuple[str, .
         else:
             names, after = rest[:m.start()], rest[m.end():]
     authors = previous_authors if repeated else surnames(names)
-    if not authors and m is None:
-        return None
+    if m is None and (not authors or "," not in printed[:60]):
+        return None  # no year, and no "Surname, Given" either: a heading or page furniture
     year = m.group("year") if m else ""
     return BibEntry(n, authors, year, _title(after) if after else _title(rest[len(names):]), printed, start)
 
@@ -183,7 +189,9 @@ def _year_key(year: str) -> tuple[str, str]:
 
 def _candidates(authors: tuple[str, ...], year: str, entries) -> list[tuple[int, int]]:
     """(score, entry number) of every entry by the work's first author in its year: 2 for the same
-    year suffix, 1 for each co-author the entry names too."""
+    year suffix, 1 for each co-author the entry names too, and 1 more where it names them in the
+    cited order ("Mayr, Windhager, et al." is the entry of Mayr, Windhager, Tartler, not that of
+    Mayr, Tartler, Windhager)."""
     if not authors or not year or not entries:
         return []
     first = name_tokens(authors[0])
@@ -198,6 +206,7 @@ def _candidates(authors: tuple[str, ...], year: str, entries) -> list[tuple[int,
         if not theirs or not (first[-1] in theirs or theirs[-1] in first):
             continue
         others = sum(1 for a in authors[1:] for b in e.authors[1:] if set(name_tokens(a)) & set(name_tokens(b)))
+        others += sum(1 for a, b in zip(authors[1:], e.authors[1:]) if set(name_tokens(a)) & set(name_tokens(b)))
         out.append(((2 if _year_key(e.year)[1] == suffix else 0) + others, e.n))
     return out
 

@@ -133,10 +133,11 @@ class Reference:
 # --- parenthetical and narrative references ------------------------------------------------------
 
 
-def _groups(text: str):
-    """(start, end) of every outermost balanced parenthesis."""
+def _groups(text: str, begin: int = 0, stop: int | None = None):
+    """(start, end) of every outermost balanced parenthesis of text[begin:stop]."""
     depth, start = 0, 0
-    for i, ch in enumerate(text):
+    for i in range(begin, len(text) if stop is None else stop):
+        ch = text[i]
         if ch == "(":
             if depth == 0:
                 start = i
@@ -261,10 +262,14 @@ def find_references(text: str, previous: Citation | None = None,
     last before the text (for "idem", "ibid."); `entries`, the text's reference list: with one, a
     narrative citation must match an entry."""
     out = []
-    for start, end in _groups(text):
+    pending = list(_groups(text))
+    while pending:
+        start, end = pending.pop(0)
         raw = text[start:end]
         works = _parse_group(raw[1:-1], previous)
         if works is None:
+            # References inside a parenthesis of prose: "(see, for example, (Mazal 1986), (Mauthe 2010))".
+            pending[:0] = _groups(text, start + 1, end - 1)
             continue
         kind = "parenthetical"
         if not works[0][0]:  # a year alone: narrative, if a name stands before it

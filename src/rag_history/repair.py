@@ -80,6 +80,8 @@ SECTION_KINDS = {
     **dict.fromkeys(("notes", "footnotes", "endnotes", "notlar", "dipnotlar", "sonnotlar", "açıklamalar"),
                     "notes"),
     **dict.fromkeys(("contents", "table of contents", "içindekiler"), "contents"),
+    # A web page's lists of further pages, never answers: what follows them is its menus and footer.
+    **dict.fromkeys(("see also", "external links", "further reading", "ayrıca bakınız", "dış bağlantılar"), "links"),
     # Ordinary sections, known by name: they also show how a text sets its headings.
     **dict.fromkeys(("introduction", "giriş", "conclusion", "conclusions", "sonuç", "sonuç ve değerlendirme",
                      "discussion", "tartışma", "değerlendirme"), "body"),
@@ -98,16 +100,24 @@ _PIECE = re.compile(r"\S+")
 
 # Footnote marks in the body and the starts of note entries.
 _BRACKET_MARK = re.compile(r"\[(?:\d{1,3}(?::\d{1,3})?|[a-z])\]")
+_LETTER_MARK = re.compile(r"\[[a-z]\]")
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPT_MARK = re.compile(f"(?<=\\S)[{_SUPERSCRIPTS}]+")
 # A number glued after a word or punctuation, or after punctuation and a space (pdftotext):
 # "U.S.S.R.1", "studies.33", "period. 2".
 _NUMBER_MARK = re.compile(r"(?:(?<=[.,;:!?”’\"')\]])|(?<=[a-zçğıöşü]))(\d{1,3})(?=[\s,.;:]|$)"
                           r"|(?<=[.,;:!?”’\"')]) (\d{1,3})(?=\s|$)")
-_NOTE_START = re.compile(f"^(\\[(?:\\d{{1,3}}(?::\\d{{1,3}})?|[a-z])\\]|\\d{{1,3}}(?=[.)]?\\s)[.)]?|[{_SUPERSCRIPTS}]+)\\s*")
+# After the number, the backlinks of a web page's notes: "7.  ^ a b Sharma 2005, p. 74." (Wikipedia).
+_NOTE_START = re.compile(f"^(\\[(?:\\d{{1,3}}(?::\\d{{1,3}})?|[a-z])\\]|\\d{{1,3}}(?=[.)]?\\s)[.)]?|[{_SUPERSCRIPTS}]+)\\s*"
+                         r"(?:\^(?:\s+[a-z]{1,2}(?=\s))*\s*)?")
+# A numbered entry with a backlink is a note, also in a list headed "References" (a web page's notes).
+_BACKLINKED = re.compile(r"^\d{1,3}\.?\s+\^\s")
 _FOOT_NOTE_START = re.compile(r"^(\d{1,3})(?:\s+|$)")
 _DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789")
 _ENTRY_START = re.compile(r"^(?:[—–-]{2,}|\[\d{1,3}\]|\d{1,3}\.\s|[^\W\d_][^\s,]*,\s)")
+# Opens an entry even after a line without a full stop (an entry ending in an ISBN): a list's
+# bullet, or a web page's note number with its backlink.
+_LIST_ITEM = re.compile(r"^(?:[-•*·]\s+|\d{1,3}\.?\s+\^\s)")
 
 
 @dataclass(frozen=True)
@@ -432,6 +442,8 @@ class _Assembler:
             # A sentence goes on after a dropped caption or into a lowercase line (not in a list
             # of references: "al-Kulaynī, ..." after an entry ending in a web address).
             return previous_ended or section in ("references", "notes") or not (interrupted or ln.text[:1].islower())
+        if section in ("references", "notes") and _LIST_ITEM.match(ln.text):
+            return True
         if not previous_ended or ln.text[:1].islower():
             return False  # across a page break too; and "The tool stum (Johansson 2025)" + "combines ..." is one
         if section in ("references", "notes") and (_ENTRY_START.match(ln.text) or _NOTE_START.match(ln.text)):
@@ -482,36 +494,50 @@ class _Assembler:
 
     def _note_markers(self, groups, feet) -> list[str]:
         """Split the paragraphs of Notes sections into one entry a note; every note's marker."""
-        markers = [m for m, _ in feet]
+        numbered = []
         for i, (kind, section, lines, _) in enumerate(groups):
-            if kind != "paragraph" or section != "notes":
+            if kind != "paragraph" or not (section == "notes" or section == "references" and _BACKLINKED.match(lines[0].text)):
                 continue
             m = _NOTE_START.match(lines[0].text)
             if m:
-                marker = m.group(1).rstrip(".)").translate(_DIGITS)
                 at = lines[0].start
                 lines[0].drops.append((at, at + len(m.group(0).rstrip()), ""))
-                groups[i] = (kind, section, lines, marker)
-                markers.append(marker)
-        return markers
+                numbered.append(i)
+                groups[i] = (kind, section, lines, m.group(1).rstrip(".)").translate(_DIGITS))
+        self._lettered(groups, numbered)
+        return [m for m, _ in feet] + [groups[i][3] for i in numbered]
+
+    def _lettered(self, groups, numbered: list[int]) -> None:
+        """A web page's lettered notes ("[a]" in the text) that its conversion numbered "1.", "2.",
+        like the numbered notes after them: the first of two lists numbered from 1 gets its letters."""
+        starts = [i for i in numbered if groups[i][3] == "1"]
+        if len(starts) < 2 or not _LETTER_MARK.search(self.source):
+            return
+        for i, letter in zip([i for i in numbered if i < starts[1]], "abcdefghijklmnopqrstuvwxyz"):
+            kind, section, lines, _ = groups[i]
+            groups[i] = (kind, section, lines, letter)
 
     def _find_marks(self, groups, markers: list[str]) -> None:
         """Take the marks of the notes out of the body, in order."""
         if not markers:
             return
         known = set(markers)
+        # Where the notes are marked "[12]" (a web page), a bare number is a number, not a mark.
+        bracketed = any(m.group(0) in known or m.group(0)[1:-1] in known for m in _BRACKET_MARK.finditer(self.source))
         last = 0
         for _, section, lines, _ in groups:
-            if section == "notes":
+            if section in ("notes", "references"):  # an entry carries no marks: "Compass, 7 (6)"
                 continue
             for ln in lines:
                 for m in _BRACKET_MARK.finditer(self.source, ln.start, ln.end):
-                    if m.group(0) in known:
-                        ln.drops.append((m.start(), m.end(), m.group(0)))
+                    # "[12]" marks the note "[12]", or the note "12." of a list numbered without brackets.
+                    marker = next((k for k in (m.group(0), m.group(0)[1:-1]) if k in known), None)
+                    if marker:
+                        ln.drops.append((m.start(), m.end(), marker))
                 for m in _SUPERSCRIPT_MARK.finditer(self.source, ln.start, ln.end):
                     if m.group(0).translate(_DIGITS) in known:
                         ln.drops.append((m.start(), m.end(), m.group(0).translate(_DIGITS)))
-                for m in _NUMBER_MARK.finditer(self.source, ln.start, ln.end):
+                for m in () if bracketed else _NUMBER_MARK.finditer(self.source, ln.start, ln.end):
                     digits = m.group(1) or m.group(2)
                     if digits in known and last < int(digits) <= last + MARK_SKIP:
                         ln.drops.append((m.start(1) if m.group(1) else m.start(2) - 1, m.end(), digits))
