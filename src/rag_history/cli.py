@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from .config import Settings
+from .embedding import DEFAULT_MODEL, MINILM, USE
 from .errors import RagHistoryError
 
 
@@ -271,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--sources", metavar="DIR", help="source texts directory (default: source_texts, "
                         "or $RAG_HISTORY_SOURCES)")
     common.add_argument("--index", metavar="DIR", help="index directory (default: index, or $RAG_HISTORY_INDEX)")
-    common.add_argument("--model", help="embedding model: use-multilingual-v3 (default), all-MiniLM-L6-v2, "
+    common.add_argument("--model", help=f"embedding model: {DEFAULT_MODEL} (default), {USE}, {MINILM}, "
                         "or any sentence-transformers model name or path ($RAG_HISTORY_MODEL)")
     common.add_argument("--no-build", action="store_true", help="fail instead of building a missing or stale index")
     common.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
