@@ -121,7 +121,9 @@ LOCKED = {"test.jsonl": "88e78478c0f1da0c676018ab04594143ecc892f1accfc5d2aae2560
           "conversation-test.jsonl": "60e827a3724b495ce989011f5729b29825dfcf87510bf6638a07b40faa12b3b3",
           "offtopic-test.jsonl": "c846cf3cbe0601031291742e089d1fcac60fc0f4e96f4e7c865ed69f426c3973",
           "round4-test.jsonl": "e4b5ec0bab20a4572360445fba94a489d9a04783bed505d15e3b2fd710c56172",
-          "round4-readings-test.jsonl": "44e4b192f4edd009dba31f5e5b5d4f8086f0a2e36985f34f7778c0d929c72baa"}
+          "round4-readings-test.jsonl": "44e4b192f4edd009dba31f5e5b5d4f8086f0a2e36985f34f7778c0d929c72baa",
+          "round5-test.jsonl": "ffae5e176b288fa6742ad7577f3a07c170dd1ace8f88efc164094a90152d1f24",
+          "round5-readings-test.jsonl": "485daf3a4ec4862ef96caad712e0cabb7975f8d17294244cf092ba328366d99d"}
 
 
 def test_the_locked_sets_are_the_ones_whose_hashes_were_recorded():
@@ -133,7 +135,8 @@ def test_the_locked_sets_are_the_ones_whose_hashes_were_recorded():
 
 
 @pytest.mark.parametrize("name", ["train.jsonl", "test.jsonl", "conversation.jsonl", "conversation-test.jsonl",
-                                  "entities.jsonl", "offtopic.jsonl", "offtopic-test.jsonl", "round4-test.jsonl"])
+                                  "entities.jsonl", "offtopic.jsonl", "offtopic-test.jsonl", "round4-test.jsonl",
+                                  "round5-test.jsonl"])
 def test_blind_sets_are_well_formed_and_true_to_the_article(name, article_text):
     rows = [json.loads(line) for line in (BLIND / name).read_text(encoding="utf-8").split("\n") if line.strip()]
     text = norm(article_text)
@@ -164,10 +167,11 @@ def test_blind_questions_overlap_other_sets_only_where_known():
     assert (train & test) | ((train | test) & others) == KNOWN_OVERLAPS
 
 
-def test_the_readings_locked_set_is_well_formed_and_true_to_its_texts():
-    rows = [json.loads(x) for x in (BLIND / "round4-readings-test.jsonl").read_text(encoding="utf-8").split("\n") if x]
+@pytest.mark.parametrize("name, size", [("round4-readings-test.jsonl", 120), ("round5-readings-test.jsonl", 75)])
+def test_the_readings_locked_sets_are_well_formed_and_true_to_their_texts(name, size):
+    rows = [json.loads(x) for x in (BLIND / name).read_text(encoding="utf-8").split("\n") if x]
     readings = Path(__file__).parent / "data" / "readings"
-    assert len({r["id"] for r in rows}) == len(rows) == 120
+    assert len({r["id"] for r in rows}) == len(rows) == size
     for r in rows:
         for field, kind in FIELDS.items():
             assert isinstance(r.get(field), kind), (r.get("id"), field)
