@@ -274,3 +274,17 @@ def test_a_web_pages_notes_are_tied_to_their_bracket_marks():
     assert [m.marker for m in doc.marks] == ["1", "a", "2", "1"]  # "7 of them" is a number, not a mark
     assert [s.text for s in doc.sentences] == ["Kashmir was a lake.", "The name is old.", "Rulers came in 1846, 7 of them."]
     assert [s.kind for s in doc.sections][-4:] == ["links", "notes", "references", "references"]
+
+
+@pytest.mark.parametrize("text, menu", [
+    ("-   Main page -   Contents -   Current events -   Random article", True),
+    ("-   History of Ladakh -   History of Poonch District", True),
+    ("-   The treaty was signed in 1921. -   It gave Batum to Georgia.", False),
+    ("The valley was a lake, as the Rajatarangini says.", False),
+])
+def test_a_web_pages_menus_are_no_sentences(text, menu):
+    from rag_history.repair import is_link_list
+
+    assert is_link_list(text) is menu
+    doc = parse_document(f"Kashmir was a lake. It was drained.\n\n{text}\n", "k.txt")
+    assert any(text[4:20] in s.text for s in doc.sentences) is not menu

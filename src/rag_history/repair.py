@@ -158,6 +158,18 @@ class _Line:
     page_first: bool = False  # the first line of a page (after the furniture)
 
 
+_ITEM = re.compile(r"(?:^|\s)[-•*·]\s+")
+LINK_ITEM_WORDS = 6  # a web page's menu and link lists: "Main page", "Random article", "History of Ladakh"
+
+
+def is_link_list(text: str) -> bool:
+    """A paragraph of bulleted short items without a sentence among them: a web page's menu or a
+    list of links ("- Main page - Contents - Current events"), never an answer."""
+    items = [i.strip() for i in _ITEM.split(text) if i.strip()]
+    return bool(_ITEM.match(text)) and all(len(i.split()) <= LINK_ITEM_WORDS and not _TERMINAL.search(i)
+                                           for i in items)
+
+
 def section_kind(title: str) -> str | None:
     """What a heading's title says its section is, or None for an ordinary heading."""
     m = _TITLE_KEY.match(title.strip())

@@ -39,6 +39,9 @@ class TermSettings:
     related_match: float = 0.62
     # Near-identical spelling bridges names across languages ("Batumi" ~ "Batum").
     spelling_match: float = 0.72
+    # Consonants a name's transliteration key must keep to match another name by it ("Ekber" ~
+    # "Akbar": k-b-r); with two, unrelated names would meet ("Kars" ~ "Kurs").
+    transliteration_consonants: int = 3
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from . import files
 from .errors import SourceError
 from .files import MAX_SOURCE_BYTES, Warn, printable, read_metadata, source_files, shown
 from .language import SAMPLE_CHARS, text_language
-from .repair import Block, repair
+from .repair import Block, is_link_list, repair
 
 __all__ = ["MAX_SOURCE_BYTES", "read_metadata", "source_files", "parse_document", "load_document",
            "load_documents", "split_sentences", "SourceDocument", "Section", "Paragraph", "Sentence",
@@ -391,7 +391,7 @@ def parse_document(raw: str, name: str, metadata: dict | None = None, note_lines
             end = paragraph.file_offset(len(block.text) - 1) + 1 if block.text else start  # a marker alone
             notes.append(Note(block.marker, block.text, index, start, end))
         marks.extend(NoteMark(m.marker, index, m.at, m.start, m.end) for m in block.marks)
-        if section.kind not in ANSWERABLE:
+        if section.kind not in ANSWERABLE or is_link_list(block.text):
             continue
         for a, b in split_sentences(block.text, section.language):
             sentences.append(Sentence(block.text[a:b], paragraph.file_offset(a),

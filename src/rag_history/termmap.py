@@ -4,11 +4,16 @@ An English question says "Georgia", "Batumi", "Treaty"; the article says "Gürci
 "Antlaşması". Every distinct word of the sources is embedded once at build time with the same
 multilingual encoder; a question term maps to the source words it is close to, by spelling
 (same stem, near-identical folded form) or by embedding. No bilingual word list is involved,
-so this carries over to the next article.
+so this carries over to the next article. A name that a Turkish question writes the Turkish way
+and an English text the English way ("Keşmir" / "Kashmir", "Ekber" / "Akbar", "Cafer" / "Jaʿfar")
+meets it by its transliteration key: the consonants left when both spellings are folded to the
+same letters (written by hand: the transliteration libraries turn a script into Latin letters,
+not one Latin spelling into another).
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -18,6 +23,22 @@ import numpy as np
 from .settings import TermSettings
 from .lexical import ENGLISH_STOPWORDS, TURKISH_STOPWORDS, fold, split_words, turkish_lower
 
+
+
+# Letters that different romanizations write differently, to one letter each (after folding,
+# which makes ş s, ç c, ğ g, ā a, ṣ s): "sh"/"ş", "ch"/"ç", "j"/"c" (Cafer / Jafar), "q"/"k".
+_ROMANIZED = (("sh", "s"), ("ch", "c"), ("kh", "h"), ("gh", "g"), ("th", "t"), ("ph", "f"), ("dh", "z"),
+              ("j", "c"), ("q", "k"), ("w", "v"), ("x", "ks"))
+
+
+def transliteration_key(word: str) -> str:
+    """A name's consonants, as any romanization spells them: "Keşmir" and "Kashmir" give "ksmr"."""
+    key = re.sub(r"[^a-z]", "", fold(word))
+    for a, b in _ROMANIZED:
+        key = key.replace(a, b)
+    key = re.sub(r"(.)\1+", r"\1", key)  # "Lappland", "Muḥammad"
+    head = "a" if key[:1] in "aeiouy" else ""  # a name that opens with a vowel keeps one: "Ekber" / "Akbar"
+    return head + re.sub(r"[aeiouy]", "", key)
 
 
 @dataclass(frozen=True)
@@ -57,6 +78,10 @@ class TermMapper:
         self._sorted = sorted((fold(w), i) for i, w in enumerate(vocabulary))
         self._keys = [f for f, _ in self._sorted]
         self._position = {i: j for j, (_, i) in enumerate(self._sorted)}
+        self._transliterated: dict[str, list[int]] = {}  # the capitalized words (names) by their key
+        for i, w in enumerate(vocabulary):
+            if w[:1].isupper():
+                self._transliterated.setdefault(transliteration_key(w), []).append(i)
 
     def match(self, terms: list[str], language: str = "tr", neighbours: int = 8,
               vectors: np.ndarray | None = None) -> list[TermMatch]:
@@ -106,6 +131,11 @@ class TermMapper:
             return TermMatch(term, tuple(self.vocabulary[i] for i in same[:8]), 1.0, "exact")
         if not fuzzy:
             return None
+        # A name the other language romanizes otherwise ("Cafer" / "Jaʿfar", before "Cafer" ~ "car").
+        translit = transliteration_key(term)
+        if len(translit.lstrip("a")) >= self.settings.transliteration_consonants and translit in self._transliterated:
+            words = tuple(self.vocabulary[i] for i in self._transliterated[translit][:8])
+            return TermMatch(term, words, self.settings.spelling_match, "spelling")
         # Near-identical spelling ("Batumi" ~ "Batum", "Pasha" ~ "Paşa", "Gyumri" ~ "Gümrü").
         best, best_score = None, 0.0
         matcher = SequenceMatcher(None, b=key)
