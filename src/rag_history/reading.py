@@ -71,9 +71,6 @@ SENTENCE_OFFERS = {
 # Questions answered by an explanation, which the article gives after stating the fact.
 EXPLAINED = frozenset({"reason", "consequence", "manner"})
 
-# Kinds of answer a sentence either gives or does not: a window without one cannot answer.
-SLOT_TYPES = frozenset({"date", "number"})
-
 # Words that say what kind of answer is wanted, not what it is about.
 QUESTION_WORDS = frozenset(fold(w) for w in """tarih tarihte tarihinde tarihi zaman yıl yılında yıllar gün günü ay
     ayında kim kimdir kimi kimin kime nere nerede nereye nereden neden niçin niye nasıl hangi kaç ne neydi
