@@ -85,8 +85,11 @@ class Retriever:
         self.languages = sorted(set(self.chunk_languages)) or ["tr"]
         self.bm25 = BM25Index([c.search_text for c in self.chunks], [tokenizer_for(lang) for lang in self.chunk_languages])
         self._passages_in = Counter(self.chunk_languages)  # per language, for lexical_weight
-        self._sentences_of = [np.array([position[(c.source, j)] for j in c.sentences if (c.source, j) in position],
-                                       dtype=np.int64) for c in self.chunks]
+        # Each passage's sentence positions, flat: passage i's are _sentence_ids[_sentence_start[i]:][:_sentence_count[i]].
+        sentences_of = [[position[(c.source, j)] for j in c.sentences if (c.source, j) in position] for c in self.chunks]
+        self._sentence_count = np.array([len(s) for s in sentences_of], dtype=np.int64)
+        self._sentence_start = np.cumsum(self._sentence_count) - self._sentence_count
+        self._sentence_ids = np.array([i for s in sentences_of for i in s], dtype=np.int64)
         self.terms = TermMapper(index.vocabulary, index.vocab_vectors, encoders.terms,
                                 numbers_of(s.text for s in index.sentences), terms)
         self._source_ids = {name: i for i, name in enumerate(dict.fromkeys(c.source for c in self.chunks))}
@@ -125,6 +128,20 @@ class Retriever:
                        for t in tokenizer_for(lang)(w)]
         return Query(question, vector, tuple(dict.fromkeys(tokens)), terms, vectors[0])
 
+    def _best_sentence(self, passages: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """Each passage's best sentence similarity (-1 for one without sentences), in one product
+        over all their sentences: a loop over a large corpus's ~200 candidates cost 4 ms a query."""
+        counts = self._sentence_count[passages]
+        best = np.full(len(passages), -1.0)
+        if not counts.sum():
+            return best
+        # The flat positions of every candidate's sentences, in candidate order.
+        within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        sims = self.index.sentence_vectors[self._sentence_ids[np.repeat(self._sentence_start[passages], counts) + within]] @ vector
+        some = counts > 0
+        best[some] = np.maximum.reduceat(sims, (np.cumsum(counts) - counts)[some])
+        return best
+
     def search(self, query: Query, k: int = 5) -> list[Passage]:
         """The k best passages, of the text the question is limited to if it is."""
         n = len(self.chunks)
@@ -153,8 +170,7 @@ class Retriever:
         candidates = np.union1d(dense_order, lex_order)
         if s.sentence_weight:
             # A passage is also as good as its best sentence, which a long passage dilutes.
-            best = np.array([float(np.max(self.index.sentence_vectors[self._sentences_of[c]] @ query.vector))
-                             if len(self._sentences_of[c]) else -1.0 for c in candidates])
+            best = self._best_sentence(candidates, query.vector)
             rankings.append((candidates[np.argsort(-best, kind="stable")], s.sentence_weight))
         fused = rrf(rankings, n, s.rrf_k)
         if source is not None:
