@@ -1,6 +1,8 @@
 """rag-history: cited extractive answers from historical sources."""
 
-__version__ = "0.1.0"
+# The index manifest records it: a release that reads sources differently bumps it, so an index
+# built before is rebuilt (0.2.0: references in nested parentheses, web-page notes and menus).
+__version__ = "0.2.0"
 
 __all__ = ["Assistant", "Answer", "__version__"]
 
