@@ -377,3 +377,13 @@ def test_references_inside_a_parenthesis_of_prose_are_found():
             "(based on previous work from (Krickl, Mayer, and Zangger 2022)).")
     assert [(r.works[0].authors, r.works[0].year) for r in find_references(text)] == [
         (("Mazal",), "1986"), (("Mauthe",), "2010"), (("Krickl", "Mayer", "Zangger"), "2022")]
+
+
+def test_a_web_citations_author_list_is_one_work_by_its_first_author():
+    # Wikipedia's notes (tests/data/readings/wikipedia-history-of-kashmir.txt, note 15): the ";"
+    # between authors parted them into works, and the one with the date was the last author's.
+    note = ("Jukar, Advait M.; Bhat, Ghulam; Parfitt, Simon; Ashton, Nick; Craig, Jonathan (11 January 2024). "
+            "\"Elephant butchery\". Quaternary Science Reviews.")
+    assert [(w.authors, w.year) for w in note_works(note)] == [(("Jukar",), "2024")]
+    assert [(w.authors, w.year) for w in note_works("Dhar, Somnath (1986), Jammu and Kashmir folklore, p. 8")] == [
+        (("Dhar",), "1986")]

@@ -49,6 +49,9 @@ _IBID = re.compile(r"^(?:ibid(?:em)?|a\.\s?g\.\s?e|aynı\s+eser)\.?,?\s*(?:(?:pp
                    re.IGNORECASE)
 _IDEM = re.compile(r"^(?:idem|eadem|aynı\s+yazar)\b", re.IGNORECASE)
 _OWN = re.compile(r"^(?:the\s+)?author['’]s\b", re.IGNORECASE)
+# A web citation's author list, "Surname, Given; Surname, Given; ... (date)" (Wikipedia's CS1):
+# its ";" part authors, not works.
+_CS1_AUTHORS = re.compile(rf"^(?P<first>{_SURNAME}), [^;()]{{1,40}}(?P<rest>(?:; {_SURNAME}, [^;()]{{1,40}})+)(?=\s\()")
 _SENTENCE_END = re.compile(r"(?<=[a-z)”\"][a-z)”\"]\.)\s+(?=[A-Z])")
 
 
@@ -73,6 +76,9 @@ def note_works(text: str, previous: tuple[NoteWork, ...] = (), text_author: str 
     """The works a note cites, in order. `previous`: the works of the note before (for "Ibid.");
     `text_author`: the text's own author (for "Author's article")."""
     works: list[NoteWork] = []
+    cs1 = _CS1_AUTHORS.match(text)
+    if cs1:  # "Jukar, Advait M.; Bhat, Ghulam; ...; Craig, Jonathan (11 January 2024)": one work, by Jukar
+        text = f"{cs1.group('first')}{text[cs1.end('rest'):]}"
     for segment in _segments(text):
         ibid = _IBID.match(segment)
         short = _SHORT_FORM.match(segment)
