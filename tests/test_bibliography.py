@@ -140,3 +140,10 @@ def test_a_bulleted_list_has_one_entry_a_bullet_and_no_headings_or_page_footer()
     found = cite(parse_document(text, "k.txt")).entries
     assert [(e.authors, e.year) for e in found] == [(("Haywood",), "1998"), (("Heckel",), "2003"),
                                                     (("Pandit",), "2013"), (("Sharma",), "2005")]
+
+
+def test_the_cited_page_tells_a_chapter_from_a_book_of_the_same_author_and_year():
+    listed = entries("James, H. (2012). The Delors Report. In K. Dyson (Ed.), The Road to Maastricht (pp. 193-220). "
+                     "Oxford University Press.",
+                     "James, H. (2012). Making the European monetary union. Belknap Press.")
+    assert link_all([(("James",), "2012", "463-475"), (("James",), "2012", "200")], listed) == [2, 1]

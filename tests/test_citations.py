@@ -387,3 +387,12 @@ def test_a_web_citations_author_list_is_one_work_by_its_first_author():
     assert [(w.authors, w.year) for w in note_works(note)] == [(("Jukar",), "2024")]
     assert [(w.authors, w.year) for w in note_works("Dhar, Somnath (1986), Jammu and Kashmir folklore, p. 8")] == [
         (("Dhar",), "1986")]
+
+
+def test_a_reference_after_see_in_a_parenthesis_of_prose_is_found():
+    # tests/data/readings/mourlon-druol-bergamini-delors-committee.txt, lines 21 and 208.
+    text = ("The Committee met eight times (For more details on the work of the Committee, see James, 2012, "
+            "pp.463-475.). It reported (Committee for the Study of EMU, Report, 17 April 1989. See also James, 2012, "
+            "p. 313-317).")
+    assert [(r.works[0].authors, r.works[0].year, r.works[0].pages) for r in find_references(text)] == [
+        (("James",), "2012", "463-475"), (("James",), "2012", "313-317")]

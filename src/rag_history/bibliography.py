@@ -187,7 +187,20 @@ def _year_key(year: str) -> tuple[str, str]:
     return (m.group(1), m.group(2)) if m else (folded, "")
 
 
-def _candidates(authors: tuple[str, ...], year: str, entries) -> list[tuple[int, int]]:
+_PRINTED_PAGES = re.compile(r"\bpp?\.\s*(\d+)\s*[-–]\s*(\d+)")  # a chapter's or an article's pages in its entry
+
+
+def _pages_fit(entry, pages: str) -> int:
+    """+1 when the cited page is within the pages the entry prints, -1 when outside, else 0: two
+    "James, H. (2012)" entries, a chapter of pp. 193-220 and a book, told apart by "p. 463"."""
+    first = re.match(r"\d+", pages or "")
+    printed = _PRINTED_PAGES.search(entry.raw)
+    if not first or not printed:
+        return 0
+    return 1 if int(printed.group(1)) <= int(first.group(0)) <= int(printed.group(2)) else -1
+
+
+def _candidates(authors: tuple[str, ...], year: str, entries, pages: str = "") -> list[tuple[int, int]]:
     """(score, entry number) of every entry by the work's first author in its year: 2 for the same
     year suffix, 1 for each co-author the entry names too, and 1 more where it names them in the
     cited order ("Mayr, Windhager, et al." is the entry of Mayr, Windhager, Tartler, not that of
@@ -207,7 +220,7 @@ def _candidates(authors: tuple[str, ...], year: str, entries) -> list[tuple[int,
             continue
         others = sum(1 for a in authors[1:] for b in e.authors[1:] if set(name_tokens(a)) & set(name_tokens(b)))
         others += sum(1 for a, b in zip(authors[1:], e.authors[1:]) if set(name_tokens(a)) & set(name_tokens(b)))
-        out.append(((2 if _year_key(e.year)[1] == suffix else 0) + others, e.n))
+        out.append(((2 if _year_key(e.year)[1] == suffix else 0) + others + _pages_fit(e, pages), e.n))
     return out
 
 
@@ -217,11 +230,12 @@ def link(authors: tuple[str, ...], year: str, entries) -> int | None:
     return max(found, key=lambda c: (c[0], -c[1]))[1] if found else None
 
 
-def link_all(works: list[tuple[tuple[str, ...], str]], entries) -> list[int | None]:
+def link_all(works: list[tuple], entries) -> list[int | None]:
     """The entries of all the works a text cites. A citation that fits several entries equally
     ("Wang et al., 2024" beside "Wang, Yang, Huang, Jiao, et al., 2024") goes to one that no
     citation naming more of its co-authors took."""
-    found = [_candidates(a, y, entries) for a, y in works]
+    # Each work as (authors, year) or (authors, year, pages cited).
+    found = [_candidates(a, y, entries, pages[0] if pages else "") for a, y, *pages in works]
     claimed = set()
     for cands in found:
         best = max(cands, default=None)

@@ -50,6 +50,7 @@ _PREFIX = re.compile(
 _ET_AL = re.compile(
     r"[\s,]*(?:et\s+al\.?|vd\.?|v\.\s?d\.?|ve\s+diğ(?:erleri|\.)?|ve\s+ark(?:adaşları|\.)?|and\s+others)\s*$",
     re.IGNORECASE)
+_SEE_IN_PROSE = re.compile(r"(?:^|[\s.;,])(?:see(?:\s+also)?|cf\.|bkz\.)\s+", re.IGNORECASE)
 _SAME_AUTHOR = re.compile(r"(?:idem|eadem|aynı\s+yazar)\.?", re.IGNORECASE)
 _SAME_WORK = re.compile(r"(?:ibid(?:em)?|a\.\s?g\.\s?e|age|aynı\s+eser)\.?", re.IGNORECASE)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\band\b|\bve\b)\s*")
@@ -268,9 +269,14 @@ def find_references(text: str, previous: Citation | None = None,
         raw = text[start:end]
         works = _parse_group(raw[1:-1], previous)
         if works is None:
-            # References inside a parenthesis of prose: "(see, for example, (Mazal 1986), (Mauthe 2010))".
-            pending[:0] = _groups(text, start + 1, end - 1)
-            continue
+            # References inside a parenthesis of prose: "(see, for example, (Mazal 1986), (Mauthe 2010))",
+            # or after its "see": "(For more details on the Committee, see James, 2012, pp.463-475.)".
+            inner = list(_groups(text, start + 1, end - 1))
+            lead = None if inner else _SEE_IN_PROSE.search(raw[1:-1])
+            works = _parse_group(raw[1:-1][lead.end():].rstrip(" ."), previous) if lead else None
+            if works is None:
+                pending[:0] = inner
+                continue
         kind = "parenthetical"
         if not works[0][0]:  # a year alone: narrative, if a name stands before it
             found = _name_before(text, start)
@@ -409,7 +415,7 @@ def document_references(doc: SourceDocument, app: Apparatus) -> list[tuple[Refer
         if found and found[-1].works:
             previous = found[-1].works[-1]
     cited = [w for refs in out for r in refs if r.kind != "note" for w in r.works]
-    entries = iter(bibliography.link_all([(w.authors, w.year) for w in cited], app.entries))
+    entries = iter(bibliography.link_all([(w.authors, w.year, w.pages) for w in cited], app.entries))
     return [tuple(r if r.kind == "note" else replace(r, works=tuple(replace(w, entry=next(entries)) for w in r.works))
                   for r in refs) for refs in out]
 
