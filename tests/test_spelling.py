@@ -56,3 +56,9 @@ def test_an_english_question_keeps_its_letters_and_only_gets_names_capitalized(r
 def test_the_key_folds_case_and_turkish_letters_only():
     assert fold_key("İMZALANDI") == fold_key("imzalandı") == fold_key("imzalandi") == "imzalandi"
     assert fold_key("Şık") == "sik" and fold_key("sık") == "sik"
+
+
+def test_the_second_word_of_a_name_gets_its_capital_the_turkish_way():
+    restorer = SpellingRestorer(["Sonra Moskova İttifakı kuruldu.", "Moskova İttifakı sürdü.", "Bir ittifakı vardı.",
+                                 "Yeni ittifakı bozdu.", "Eski ittifakı sürdü."])
+    assert restorer.restore("moskova ittifakı ne zaman", "tr") == "Moskova İttifakı ne zaman"

@@ -123,7 +123,7 @@ class SpellingRestorer:
         stem = [fold_key(_split_ending(w)[0]) for w in out]
         for i in range(1, len(out)):
             if out[i - 1][:1].isupper() and (stem[i - 1], stem[i]) in self._name_pairs:
-                out[i] = out[i][:1].upper() + out[i][1:]
+                out[i] = turkish_upper_first(out[i])
         for i in range(len(out) - 2, -1, -1):
             if out[i + 1][:1].isupper() and stem[i] not in self._forms and not out[i][:1].isupper():
                 out[i] = turkish_upper_first(out[i])
