@@ -118,14 +118,14 @@ def test_linking_is_tolerant(authors, year, entry, listed):
 def test_a_citation_fitting_two_entries_goes_to_the_one_a_fuller_citation_did_not_take():
     found = entries("Wang, L., Yang, N., Huang, X., Jiao, B., Yang, L., & Wei, F. (2024). Text Embeddings. arXiv.",
                     "Wang, L., Yang, N., Huang, X., Yang, L., & Wei, F. (2024). Multilingual E5. arXiv.")
-    assert link_all([(("Wang",), "2024"), (("Wang", "Yang", "Huang", "Jiao"), "2024")], found) == [2, 1]
-    assert link_all([(("Wang",), "2024")], found) == [1]
+    assert link_all([(("Wang",), "2024", ""), (("Wang", "Yang", "Huang", "Jiao"), "2024", "")], found) == [2, 1]
+    assert link_all([(("Wang",), "2024", "")], found) == [1]
 
 
 def test_cited_co_authors_in_order_pick_their_entry():
     listed = entries("Mayr, Eva, Annerose Tartler, Florian Windhager, and Simon Mayer. 2025. Sammlungen als Daten. Wien.",
                      "Mayr, Eva, Florian Windhager, Annerose Tartler, and Simon Mayer. 2025. Bibliotheca Eugeniana. Wien.")
-    assert link_all([(("Mayr", "Windhager"), "2025"), (("Mayr",), "2025")], listed) == [2, 1]
+    assert link_all([(("Mayr", "Windhager"), "2025", ""), (("Mayr",), "2025", "")], listed) == [2, 1]
 
 
 def test_a_bulleted_list_has_one_entry_a_bullet_and_no_headings_or_page_footer():

@@ -187,6 +187,10 @@ def _year_key(year: str) -> tuple[str, str]:
     return (m.group(1), m.group(2)) if m else (folded, "")
 
 
+def _same_name(a: str, b: str) -> bool:
+    return bool(set(name_tokens(a)) & set(name_tokens(b)))
+
+
 _PRINTED_PAGES = re.compile(r"\bpp?\.\s*(\d+)\s*[-–]\s*(\d+)")  # a chapter's or an article's pages in its entry
 
 
@@ -218,8 +222,8 @@ def _candidates(authors: tuple[str, ...], year: str, entries, pages: str = "") -
         theirs = name_tokens(e.authors[0])
         if not theirs or not (first[-1] in theirs or theirs[-1] in first):
             continue
-        others = sum(1 for a in authors[1:] for b in e.authors[1:] if set(name_tokens(a)) & set(name_tokens(b)))
-        others += sum(1 for a, b in zip(authors[1:], e.authors[1:]) if set(name_tokens(a)) & set(name_tokens(b)))
+        others = sum(1 for a in authors[1:] for b in e.authors[1:] if _same_name(a, b))
+        others += sum(1 for a, b in zip(authors[1:], e.authors[1:]) if _same_name(a, b))
         out.append(((2 if _year_key(e.year)[1] == suffix else 0) + others + _pages_fit(e, pages), e.n))
     return out
 
@@ -230,12 +234,11 @@ def link(authors: tuple[str, ...], year: str, entries) -> int | None:
     return max(found, key=lambda c: (c[0], -c[1]))[1] if found else None
 
 
-def link_all(works: list[tuple], entries) -> list[int | None]:
+def link_all(works: list[tuple[tuple[str, ...], str, str]], entries) -> list[int | None]:
     """The entries of all the works a text cites. A citation that fits several entries equally
     ("Wang et al., 2024" beside "Wang, Yang, Huang, Jiao, et al., 2024") goes to one that no
     citation naming more of its co-authors took."""
-    # Each work as (authors, year) or (authors, year, pages cited).
-    found = [_candidates(a, y, entries, pages[0] if pages else "") for a, y, *pages in works]
+    found = [_candidates(a, y, entries, pages) for a, y, pages in works]  # (authors, year, pages cited)
     claimed = set()
     for cands in found:
         best = max(cands, default=None)

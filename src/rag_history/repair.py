@@ -115,9 +115,10 @@ _BACKLINKED = re.compile(r"^\d{1,3}\.?\s+\^\s")
 _FOOT_NOTE_START = re.compile(r"^(\d{1,3})(?:\s+|$)")
 _DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789")
 _ENTRY_START = re.compile(r"^(?:[—–-]{2,}|\[\d{1,3}\]|\d{1,3}\.\s|[^\W\d_][^\s,]*,\s)")
+_BULLET = r"[-•*·]\s+"  # a list item's bullet
 # Opens an entry even after a line without a full stop (an entry ending in an ISBN): a list's
 # bullet, or a web page's note number with its backlink.
-_LIST_ITEM = re.compile(r"^(?:[-•*·]\s+|\d{1,3}\.?\s+\^\s)")
+_LIST_ITEM = re.compile(rf"^{_BULLET}|{_BACKLINKED.pattern}")
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ class _Line:
     page_first: bool = False  # the first line of a page (after the furniture)
 
 
-_ITEM = re.compile(r"(?:^|\s)[-•*·]\s+")
+_ITEM = re.compile(rf"(?:^|\s){_BULLET}")
 LINK_ITEM_WORDS = 6  # a web page's menu and link lists: "Main page", "Random article", "History of Ladakh"
 
 

@@ -136,10 +136,11 @@ class Retriever:
         if not counts.sum():
             return best
         # The flat positions of every candidate's sentences, in candidate order.
-        within = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        offsets = np.cumsum(counts) - counts  # where each candidate's sentences start among them
+        within = np.arange(counts.sum()) - np.repeat(offsets, counts)
         sims = self.index.sentence_vectors[self._sentence_ids[np.repeat(self._sentence_start[passages], counts) + within]] @ vector
         some = counts > 0
-        best[some] = np.maximum.reduceat(sims, (np.cumsum(counts) - counts)[some])
+        best[some] = np.maximum.reduceat(sims, offsets[some])
         return best
 
     def search(self, query: Query, k: int = 5) -> list[Passage]:
