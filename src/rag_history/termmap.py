@@ -17,6 +17,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import cached_property
 
 import numpy as np
 
@@ -78,10 +79,6 @@ class TermMapper:
         self._sorted = sorted((fold(w), i) for i, w in enumerate(vocabulary))
         self._keys = [f for f, _ in self._sorted]
         self._position = {i: j for j, (_, i) in enumerate(self._sorted)}
-        self._transliterated: dict[str, list[int]] = {}  # the capitalized words (names) by their key
-        for i, w in enumerate(vocabulary):
-            if w[:1].isupper():
-                self._transliterated.setdefault(transliteration_key(w), []).append(i)
 
     def match(self, terms: list[str], language: str = "tr", neighbours: int = 8,
               vectors: np.ndarray | None = None) -> list[TermMatch]:
@@ -152,6 +149,16 @@ class TermMapper:
         if best is not None and best_score >= self.settings.spelling_match:
             return TermMatch(term, (self.vocabulary[best],), best_score, "spelling")
         return None
+
+    @cached_property
+    def _transliterated(self) -> dict[str, list[int]]:
+        """The capitalized words (names) by their transliteration key; built at the first name the
+        spelling does not find, not at start-up."""
+        out: dict[str, list[int]] = {}
+        for i, w in enumerate(self.vocabulary):
+            if w[:1].isupper():
+                out.setdefault(transliteration_key(w), []).append(i)
+        return out
 
     def _with_prefix(self, prefix: str) -> list[int]:
         lo = bisect_left(self._keys, prefix)
