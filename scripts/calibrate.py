@@ -52,14 +52,16 @@ SETS = [
     (ROOT.parent / "shared" / "eval" / "dev_qa.jsonl", "article"),
     (ROOT / "eval" / "blind" / "conversation.jsonl", "article"),
     *((p, "course") for p in sorted(READINGS.glob("*.questions.jsonl"))),
-    # Run once (rounds 3 and 4), then fitted on.
+    # Run once (rounds 3 to 5), then fitted on.
     (ROOT / "eval" / "blind" / "test.jsonl", "article"),
     (ROOT / "eval" / "blind" / "conversation-test.jsonl", "article"),
     (ROOT / "eval" / "blind" / "offtopic-test.jsonl", "article"),
     (ROOT / "eval" / "blind" / "round4-test.jsonl", "article"),
     (ROOT / "eval" / "blind" / "round4-readings-test.jsonl", "course"),
+    (ROOT / "eval" / "blind" / "round5-test.jsonl", "article"),
+    (ROOT / "eval" / "blind" / "round5-readings-test.jsonl", "course"),
 ]
-LOCKED = {"round5-test.jsonl", "round5-readings-test.jsonl"}
+LOCKED = {"round6-test.jsonl"}
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 MAX_FALSE_REFUSALS = 0.03  # of answerable questions (issue 10: wrongly refused at most 3%)
 EXTEND_GRID = (0.35, 0.5, 0.65, 0.8, 0.95, 2.0)  # 2.0: never extend

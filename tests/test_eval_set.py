@@ -123,7 +123,8 @@ LOCKED = {"test.jsonl": "88e78478c0f1da0c676018ab04594143ecc892f1accfc5d2aae2560
           "round4-test.jsonl": "e4b5ec0bab20a4572360445fba94a489d9a04783bed505d15e3b2fd710c56172",
           "round4-readings-test.jsonl": "44e4b192f4edd009dba31f5e5b5d4f8086f0a2e36985f34f7778c0d929c72baa",
           "round5-test.jsonl": "ffae5e176b288fa6742ad7577f3a07c170dd1ace8f88efc164094a90152d1f24",
-          "round5-readings-test.jsonl": "485daf3a4ec4862ef96caad712e0cabb7975f8d17294244cf092ba328366d99d"}
+          "round5-readings-test.jsonl": "485daf3a4ec4862ef96caad712e0cabb7975f8d17294244cf092ba328366d99d",
+          "round6-test.jsonl": "fb124849049d69758a2230d8a249f1a019a42341b98be3ad0216a5599a3f44c1"}
 
 
 def test_the_locked_sets_are_the_ones_whose_hashes_were_recorded():
@@ -136,7 +137,7 @@ def test_the_locked_sets_are_the_ones_whose_hashes_were_recorded():
 
 @pytest.mark.parametrize("name", ["train.jsonl", "test.jsonl", "conversation.jsonl", "conversation-test.jsonl",
                                   "entities.jsonl", "offtopic.jsonl", "offtopic-test.jsonl", "round4-test.jsonl",
-                                  "round5-test.jsonl"])
+                                  "round5-test.jsonl", "round6-test.jsonl"])
 def test_blind_sets_are_well_formed_and_true_to_the_article(name, article_text):
     rows = [json.loads(line) for line in (BLIND / name).read_text(encoding="utf-8").split("\n") if line.strip()]
     text = norm(article_text)
