@@ -124,7 +124,8 @@ LOCKED = {"test.jsonl": "88e78478c0f1da0c676018ab04594143ecc892f1accfc5d2aae2560
           "round4-readings-test.jsonl": "44e4b192f4edd009dba31f5e5b5d4f8086f0a2e36985f34f7778c0d929c72baa",
           "round5-test.jsonl": "ffae5e176b288fa6742ad7577f3a07c170dd1ace8f88efc164094a90152d1f24",
           "round5-readings-test.jsonl": "485daf3a4ec4862ef96caad712e0cabb7975f8d17294244cf092ba328366d99d",
-          "round6-test.jsonl": "fb124849049d69758a2230d8a249f1a019a42341b98be3ad0216a5599a3f44c1"}
+          "round6-test.jsonl": "fb124849049d69758a2230d8a249f1a019a42341b98be3ad0216a5599a3f44c1",
+          "round6-readings-test.jsonl": "5f04e734f7646b5103691d8da5f7af6c7568343a4f5037502e3f62bc35df6f5d"}
 
 
 def test_the_locked_sets_are_the_ones_whose_hashes_were_recorded():
@@ -168,7 +169,8 @@ def test_blind_questions_overlap_other_sets_only_where_known():
     assert (train & test) | ((train | test) & others) == KNOWN_OVERLAPS
 
 
-@pytest.mark.parametrize("name, size", [("round4-readings-test.jsonl", 120), ("round5-readings-test.jsonl", 75)])
+@pytest.mark.parametrize("name, size", [("round4-readings-test.jsonl", 120), ("round5-readings-test.jsonl", 75),
+                                        ("round6-readings-test.jsonl", 40)])
 def test_the_readings_locked_sets_are_well_formed_and_true_to_their_texts(name, size):
     rows = [json.loads(x) for x in (BLIND / name).read_text(encoding="utf-8").split("\n") if x]
     readings = Path(__file__).parent / "data" / "readings"
