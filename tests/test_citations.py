@@ -304,6 +304,15 @@ def test_pdf_page_foot_notes_are_the_references_of_the_sentences_their_marks_sta
     ("Styer, Wright, and Bachman to Sherman, “Naval Operating Forces,” no date, Folder A4, 1.",
      [(("Styer",), "", "")]),  # a work, but no dated one
     ("A writer in _The Home Missionary_ (1850), p. 239, reporting Wisconsin conditions.", []),
+    # Wikipedia's notes (tests/data/readings/wikipedia-history-of-kashmir.txt, notes 49, 77, 90, 3)
+    ("Culture and political history of Kashmir, Prithivi Nath Kaul Bamzai, M.D. Publications Pvt. Ltd., 1994.",
+     [(("Bamzai",), "1994", "")]),
+    ("Bowers, Paul. 2004. \"Kashmir.\" Research Paper 4/28 Archived 26 March 2009 at the Wayback Machine, "
+     "International Affairs and Defence, House of Commons Library.", [(("Bowers",), "2004", "")]),
+    ("Sheikh Abdullah, Flames of the Chinar, New Delhi, 1993, p.97", [(("Abdullah",), "1993", "97")]),
+    ("One or more of the preceding sentences incorporates text from a publication now in the public domain: "
+     "Holdich, Thomas Hungerford (1911).", [(("Holdich",), "1911", "")]),
+    ("Reports of the Press Club, Cambridge University Press, 1990.", []),
     ("Plea for the West (Cincinnati, 1835), pp. 11 ff.", []),
 ])
 def test_the_works_a_note_cites(note, works):

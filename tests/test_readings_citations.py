@@ -89,6 +89,18 @@ def test_works_are_linked_to_their_entries(reading):
     assert len(linked) >= LINKED * len(pairs), [w["authors"] for w, mine in pairs if w not in linked]
 
 
+def test_the_works_of_the_notes_are_the_hand_counts(reading):
+    # Of each note whose mark stands in a sentence, the first dated work the hand count gives.
+    name, hand, _, _, placed = reading
+    notes = {r.works[0].note: r for _, r in placed if r.kind == "note"}
+    pairs = [(f, notes.get(f.get("marker", str(f["number"])).strip("[]")))
+             for f in hand.get("footnotes", []) if not f.get("mark_in_note")
+             and any(w.get("authors") and w.get("year") for w in f.get("works", []))]
+    same = [f for f, r in pairs if r is not None and _same_work(next(w for w in f["works"] if w.get("authors")
+                                                                      and w.get("year")), r.works[0])]
+    assert len(same) >= LINKED * len(pairs), [f["text"][:60] for f, _ in pairs if f not in same]
+
+
 def test_every_footnote_mark_is_tied_to_its_note_and_its_sentence(reading):
     name, hand, doc, found, placed = reading
     notes = {r.works[0].note: (line, r) for line, r in placed if r.kind == "note"}

@@ -340,16 +340,27 @@ def apparatus(doc: SourceDocument) -> Apparatus:
     return Apparatus(entries, tuple(_placed_marks(doc, _note_references(doc, entries))))
 
 
+_INNER_MARK = re.compile(r"\[(\w{1,4})\]")
+
+
 def _note_references(doc: SourceDocument, entries: tuple[BibEntry, ...]) -> dict[str, Reference]:
     """Each note as a reference, by its marker: the note as printed, and the dated works it cites
     (a note citing none is still the reference of its sentence)."""
     author = str(doc.metadata.get("author") or "")
-    out: dict[str, Reference] = {}
+    read: dict[str, tuple] = {}
     previous = ()
     for note in doc.notes:
-        label = note.marker.strip("[]")  # "[5:1]" is shown as "[5:1: Bancroft ...]"
-        works = note_works(note.text, previous, author)
+        read[note.marker] = works = note_works(note.text, previous, author)
         previous = works or previous
+    out: dict[str, Reference] = {}
+    for note in doc.notes:
+        label = note.marker.strip("[]")  # "[5:1]" is shown as "[5:1: Bancroft ...]"
+        works = read[note.marker]
+        if not any(w.year for w in works):
+            # An explanatory note that ends with its own mark ("... included Kashmir.[21]", in
+            # Wikipedia's lettered notes) cites what that note cites.
+            inner = [read[m] for m in _INNER_MARK.findall(note.text) if m in read and m != note.marker]
+            works = tuple(w for ws in inner for w in ws if w.year) or works
         dated = tuple(w for w in works if w.year) or works[:1]
         cited = tuple(Citation(note.text, w.authors, w.year, w.pages, entry=bibliography.link(w.authors, w.year, entries),
                                note=label) for w in dated) or (Citation(note.text, (), "", note=label),)

@@ -33,15 +33,28 @@ _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|Octob
 _PUBLISHED = re.compile(
     rf"\((?:[^()]*?[,:]\s*)?(?P<year>{_YEAR})(?:\s*ed\.)?\)|"
     rf"(?:\b\d{{1,2}}\s+{_MONTH}|{_MONTH}(?:\s+\d{{1,2}})?),?\s+(?P<dated>{_YEAR})\b")
+# Dates a web citation was archived or looked up: not the work's year.
+_ACCESSED = re.compile(r"(?:archived|retrieved|accessed|erişim)\W*(?:on\s)?$", re.IGNORECASE)
+# "Bowers, Paul. 2004." (a bibliography's inverted name, then the year), and a year standing
+# alone between commas or at the end ("..., New Delhi, 1993, p.97"), where no date says more.
+_YEAR_AFTER_NAME = re.compile(rf"^,\s[^,.()]{{1,40}}\.\s(?P<year>{_YEAR})[a-z]?\.")
+_BARE_YEAR = re.compile(rf"[,.]\s(?P<year>{_YEAR})(?=[,.;]|\s*$)")
 _PAGES_AFTER = re.compile(r"\)?,\s*(?:(?:pp?|s|ss)\.\s*)?(?P<pages>\d+(?:\s?[-–]\s?\d+)?)(?!\d)")
 _CAP = "A-ZÀ-ÖØ-ÞĀ-ŽİŞĞÇÖÜ"
 _AUTHOR = re.compile(
     rf"\[?(?P<name>(?:(?:[{_CAP}][\w’'\-]*\.?|[{_CAP}]\.)\s+){{0,3}}[{_CAP}][\w’'\-]+)\]?(?:['’]s?)?"
-    r"(?=,|\s+to\s|\s+and\s|\s*\(|\s+[“\"_]|\s*\[)")
+    rf"(?=,|\s+to\s|\s+and\s+[{_CAP}]|\s*\(|\s+[“\"_]|\s*\[)")
 _TITLES = re.compile(r"(?:(?:Prof|Dr|Mr|Mrs|President|Gov|Col|Gen|Adm|Capt)\.?\s+)+")
 _LEAD_IN = re.compile(r"\b(?:see|compare|cf\.)(?:,?\s+(?:also|for example|e\.g\.),?)?\s+(?:the\s+[\w\s]{0,40}?\s(?:of|by)\s+)?",
                       re.IGNORECASE)
 _SURNAME = rf"[{_CAP}][\w’'\-]+(?:\s(?:van|von|de|der|al)\s?[{_CAP}][\w’'\-]+)?"
+# A note that names its work's author after a colon: "... now in the public domain: Holdich,
+# Thomas Hungerford (1911)." (only in the inverted form with a year, not "London: Penguin").
+_AFTER_COLON = re.compile(rf":\s+(?P<name>{_SURNAME}),\s(?:[{_CAP}][\w.\-]*\s?){{1,4}}(?=\((?:\d{{1,2}}\s\w+\s)?{_YEAR})")
+# A note that gives the title first: "Culture and political history of Kashmir, Prithivi Nath Kaul
+# Bamzai, M.D. Publications Pvt. Ltd., 1994." The author is the name standing after the title.
+_TITLE_THEN_NAME = re.compile(rf"^[^,()]*\s[a-z][^,()]*,\s(?P<name>(?:[{_CAP}][\w’'\-]*\.?\s){{1,4}}[{_CAP}][\w’'\-]+),")
+_PUBLISHER = re.compile(r"\b(?:Press|Publications?|Publishers?|Books|Verlag|Yayınları|University|Ltd|Inc)\b")
 _PAIR = re.compile(r"\s*(?:&|\band\b|\bve\b)\s*")
 _SHORT_FORM = re.compile(rf"^(?P<names>{_SURNAME}(?:\s*(?:&|and|ve)\s*{_SURNAME})?)(?:\s+et al\.)?\s+(?P<year>{_YEAR}[a-z]?)"
                          r"(?:,\s*(?:pp?\.\s*)?(?P<pages>\d+(?:\s?[-–]\s?\d+)?))?(?=[,.;:]|\s*$)")
@@ -65,7 +78,21 @@ def _segments(text: str) -> list[str]:
             parts.append(text[at:i])
             at = i + 1
     parts.append(text[at:])
-    return [s.strip() for p in parts for s in _SENTENCE_END.split(p) if s.strip()]
+    return [s.strip() for p in parts for s in _sentences(p) if s.strip()]
+
+
+def _sentences(part: str) -> list[str]:
+    """A note's part cut at its sentence ends, not after an abbreviation ("M.D. Publications Pvt.
+    Ltd., 1994")."""
+    from .source import abbreviations
+
+    known = abbreviations("en") | abbreviations("tr")
+    out, at = [], 0
+    for m in _SENTENCE_END.finditer(part):
+        if part[:m.start()].rsplit(None, 1)[-1].rstrip(".").lower() not in known:
+            out.append(part[at:m.start()])
+            at = m.end()
+    return out + [part[at:]]
 
 
 def _surname(name: str) -> str:
@@ -100,10 +127,25 @@ def note_works(text: str, previous: tuple[NoteWork, ...] = (), text_author: str 
                 body = _TITLES.sub("", body[lead.end():])
                 m = _AUTHOR.match(body)
             if m is None:
+                m = _AFTER_COLON.search(body) or _TITLE_THEN_NAME.match(body)
+                if m is not None and _PUBLISHER.search(m.group("name")):
+                    m = None
+            if m is None:
                 continue
             authors, after = (_surname(m.group("name")),), body[m.end():]
-        year = _PUBLISHED.search(after)
-        pages = _PAGES_AFTER.match(after, year.end()) if year else None
-        works.append(NoteWork(authors, (year.group("year") or year.group("dated")) if year else "",
-                              pages.group("pages") if pages else ""))
+        year, end = _year(after)
+        pages = _PAGES_AFTER.match(after, end) if year else None
+        works.append(NoteWork(authors, year, pages.group("pages") if pages else ""))
     return tuple(works)
+
+
+def _year(after: str) -> tuple[str, int]:
+    """The work's year in what follows its author, and where it ends ("" when none): right after
+    an inverted name, else its publication parenthesis or a document's date (not the date a web
+    page was archived or retrieved), else a year standing alone."""
+    m = _YEAR_AFTER_NAME.match(after) or next(
+        (m for m in _PUBLISHED.finditer(after) if not _ACCESSED.search(after[max(0, m.start() - 25):m.start()])),
+        None) or _BARE_YEAR.search(after)
+    if m is None:
+        return "", 0
+    return m.group("year") or m.group("dated"), m.end()

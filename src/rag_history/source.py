@@ -196,7 +196,7 @@ class SourceDocument:
 
 ABBREVIATIONS = frozenset(
     "v.d vd vb vs bkz bk örn s ss sy yy c çev haz ed eds dr prof doç yrd no nr st mr mrs ms "
-    "jr sr etc al e.g i.e cf vol pp ca fig".split()
+    "jr sr etc al e.g i.e cf vol pp ca fig pvt".split()
 )
 # An open bracket or quote mark is forgotten after this many characters: PDF text loses closing
 # marks, and one lost ")" must not glue the rest of a paragraph into one sentence (nor make the
