@@ -126,6 +126,7 @@ LOCKED = {"test.jsonl": "88e78478c0f1da0c676018ab04594143ecc892f1accfc5d2aae2560
           "round5-readings-test.jsonl": "485daf3a4ec4862ef96caad712e0cabb7975f8d17294244cf092ba328366d99d",
           "round6-test.jsonl": "fb124849049d69758a2230d8a249f1a019a42341b98be3ad0216a5599a3f44c1",
           "round6-readings-test.jsonl": "5f04e734f7646b5103691d8da5f7af6c7568343a4f5037502e3f62bc35df6f5d",
+          "round6b-test.jsonl": "b164867663a2051ebba59f43f966e8dbed77a22d6b1b9557977db5af496f368b",
           "round6-new-test.jsonl": "7713e4120a9ff014c441e991b2f4e0342a4b31e4eb9234a6f4e6256275cd0898"}
 
 
@@ -139,7 +140,7 @@ def test_the_locked_sets_are_the_ones_whose_hashes_were_recorded():
 
 @pytest.mark.parametrize("name", ["train.jsonl", "test.jsonl", "conversation.jsonl", "conversation-test.jsonl",
                                   "entities.jsonl", "offtopic.jsonl", "offtopic-test.jsonl", "round4-test.jsonl",
-                                  "round5-test.jsonl", "round6-test.jsonl"])
+                                  "round5-test.jsonl", "round6-test.jsonl", "round6b-test.jsonl"])
 def test_blind_sets_are_well_formed_and_true_to_the_article(name, article_text):
     rows = [json.loads(line) for line in (BLIND / name).read_text(encoding="utf-8").split("\n") if line.strip()]
     text = norm(article_text)
