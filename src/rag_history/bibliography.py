@@ -68,8 +68,7 @@ def reference_list(doc: SourceDocument) -> tuple[BibEntry, ...]:
     """The entries of a document's reference list: the paragraphs of its "references" sections,
     one an entry, numbered from 1; a paragraph that is no entry (a stray heading) is left out."""
     out: list[BibEntry] = []
-    notes = {doc.paragraphs[n.paragraph].text for n in doc.notes}  # a web page's notes under "References"
-    listed = [p for p in doc.paragraphs_of("references") if p.text not in notes]
+    listed = doc.paragraphs_of("references", notes=False)
     # In a list of bulleted entries a line without a bullet is none: a web page's categories and footer.
     bulleted = sum(bool(_BULLET.match(p.text)) for p in listed) > len(listed) / 2
     for p in listed:

@@ -182,9 +182,11 @@ class SourceDocument:
         """The note a mark refers to ("12", "[2:1]"), or None."""
         return next((n for n in self.notes if n.marker == marker), None)
 
-    def paragraphs_of(self, kind: str) -> list[Paragraph]:
-        """The paragraphs of every section of one kind ("references", "notes", ...)."""
-        return [p for p in self.paragraphs if self.sections[p.section].kind == kind]
+    def paragraphs_of(self, kind: str, notes: bool = True) -> list[Paragraph]:
+        """The paragraphs of every section of one kind ("references", "notes", ...); with
+        `notes=False` not those that are notes (a web page's notes stand under "References")."""
+        taken = set() if notes else {n.paragraph for n in self.notes}
+        return [p for i, p in enumerate(self.paragraphs) if self.sections[p.section].kind == kind and i not in taken]
 
     @property
     def info(self) -> TextInfo:
