@@ -1,8 +1,8 @@
 """rag-history: cited extractive answers from historical sources."""
 
 # The index manifest records it: a release that reads sources differently bumps it, so an index
-# built before is rebuilt (0.2.0: references in nested parentheses, web-page notes and menus).
-__version__ = "0.2.0"
+# built before is rebuilt (0.2.1: the works of title-first and explanatory notes).
+__version__ = "0.2.1"
 
 __all__ = ["Assistant", "Answer", "__version__"]
 
