@@ -124,6 +124,20 @@ def test_table_of_contents_lines_are_dropped():
     assert not any("...." in p.text for p in doc.paragraphs)
 
 
+def test_a_markdown_heading_ends_a_notes_section_and_a_references_heading_is_one():
+    # tests/data/readings/adinolfi-italian-senate-1848-1946.txt: "Notes" over a list of a method's
+    # remarks took the analysis, the conclusions and the reference list into a notes section.
+    raw = ("## Method\n\nThe scraper reads each page.\n\nNotes\n\n- It keeps the old columns.\n\n"
+           "## Reading the Senate\n\nThe Senate grew after 1861 (Mayer, 1981).\n\n## References\n\n"
+           "  Mayer, A. J. (1981). The Persistence of the Old Regime. Pantheon. https://doi.org/10.1/x\n"
+           "  Noiret, S. (1987). Il Senato. Laterza.\n")
+    doc = parse_document(raw, "x.txt", {"language": "en"})
+    assert [(s.title, s.kind) for s in doc.sections] == [
+        ("## Method", "body"), ("Notes", "notes"), ("## Reading the Senate", "body"), ("## References", "references")]
+    # An entry that ends with its web address ends there.
+    assert [p.text[:9] for p in doc.paragraphs_of("references")] == ["Mayer, A.", "Noiret, S"]
+
+
 # --- ligatures, control characters, line endings -----------------------------------------------
 
 def test_ligatures_are_expanded_and_offsets_still_map():

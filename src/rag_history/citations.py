@@ -32,11 +32,12 @@ from .bibliography import BibEntry, is_particle
 from .notes import note_works
 from .source import SourceDocument
 
-# A year a cited work can carry: 1400-2099, a range ("1944–56"), a suffix ("1998a"), or none.
+# A year a cited work can carry: 1400-2099, a range ("1944–56"), a suffix ("1998a"), a reprint's
+# original and edition years (APA's "1900/1953"), or none.
 _YEAR = r"(?:1[4-9]\d\d|20\d\d)"
 _NO_DATE = r"n\.\s?d\.|t\.\s?y\.|[Nn]o date|s\.\s?d\."
 _YEAR_TOKEN = re.compile(
-    rf"(?<![\w/.\-–])(?P<year>{_YEAR}(?:\s?[-–—]\s?(?:{_YEAR}|\d\d)(?!\d))?(?:[a-z](?!\w))?|{_NO_DATE})(?![\w/])")
+    rf"(?<![\w/.\-–])(?P<year>{_YEAR}(?:\s?[-–—]\s?(?:{_YEAR}|\d\d)(?!\d)|/{_YEAR})?(?:[a-z](?!\w))?|{_NO_DATE})(?![\w/])")
 _PAGE = r"(?:\d+[a-z]?|[ivxlcdm]+\b|[IVXLCDM]+\b)"
 _PAGES = rf"{_PAGE}(?:\s?[-–—]\s?{_PAGE})?(?:\s?,\s?(?!{_YEAR}\b){_PAGE}(?:\s?[-–—]\s?{_PAGE})?)*(?:\s?ff?\.)?"
 _PAGE_WORD = r"(?:pp?|ss?|S|sf|vol|cilt|c|C|chap|ch|bl|no|nr|n|fn|note)\."

@@ -68,6 +68,8 @@ PAGE_EDGE_LINES = 2  # lines at each edge of a page where page numbers and runni
 # see must not make it lose the rest).
 MARK_SKIP = 3
 
+# A Markdown heading ("## Conclusions"): marked as one, whatever section it stands in.
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(?=\S)")
 _HEADING_NUMBERED = re.compile(r"^(\d{1,2}\.(?:\d{1,2}\.?)*)\s+([^\W\d_].{0,100})$")
 # A line that ends a sentence, perhaps with a footnote mark after it ("these studies.33").
 _TERMINAL = re.compile(r"(?:[.!?…][\"'”’»)]*|\))(?: ?\d{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[[^\]\s]{1,8}\])?$")
@@ -114,6 +116,8 @@ _NOTE_START = re.compile(f"^(\\[(?:\\d{{1,3}}(?::\\d{{1,3}})?|[a-z])\\]|\\d{{1,3
 _BACKLINKED = re.compile(r"^\d{1,3}\.?\s+\^\s")
 _FOOT_NOTE_START = re.compile(r"^(\d{1,3})(?:\s+|$)")
 _DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789")
+# A reference-list entry that ends with its web address or DOI ends there, without a full stop.
+_ADDRESS_END = re.compile(r"(?:https?://|doi:\s?|www\.)\S+$", re.IGNORECASE)
 _ENTRY_START = re.compile(r"^(?:[—–-]{2,}|\[\d{1,3}\]|\d{1,3}\.\s|[^\W\d_][^\s,]*,\s)")
 _BULLET = r"[-•*·]\s+"  # a list item's bullet
 # Opens an entry even after a line without a full stop (an entry ending in an ISBN): a list's
@@ -457,6 +461,8 @@ class _Assembler:
             return previous_ended or section in ("references", "notes") or not (interrupted or ln.text[:1].islower())
         if section in ("references", "notes") and _LIST_ITEM.match(ln.text):
             return True
+        if section == "references" and _ADDRESS_END.search(previous.text) and _ENTRY_START.match(ln.text):
+            return True
         if not previous_ended or ln.text[:1].islower():
             return False  # across a page break too; and "The tool stum (Johansson 2025)" + "combines ..." is one
         if section in ("references", "notes") and (_ENTRY_START.match(ln.text) or _NOTE_START.match(ln.text)):
@@ -468,9 +474,13 @@ class _Assembler:
         """The section kind a heading line opens ("body" for an ordinary heading), or None."""
         text = ln.text
         known = section_kind(text)
-        if known and (block_start or self.double_spaced or previous_ended) and text[0].isupper() or (
-                known and text[0].isdigit()):
+        marked = _MARKDOWN_HEADING.match(text)
+        first = text[marked.end() if marked else 0]
+        if known and (block_start or self.double_spaced or previous_ended) and first.isupper() or (
+                known and first.isdigit()):
             return known  # "References", "ÖZET", "5. Kaynakça": even after an unfinished line (a title)
+        if marked and block_start and len(text) <= HEADING_MAX_CHARS + 20:
+            return "body"  # in a references or notes section too: "Notes" over a list ends at the next one
         if len(text) > HEADING_MAX_CHARS + 20 or not previous_ended:
             return None
         m = _HEADING_NUMBERED.match(text)
