@@ -124,7 +124,7 @@ def test_table_of_contents_lines_are_dropped():
     assert not any("...." in p.text for p in doc.paragraphs)
 
 
-def test_a_markdown_heading_ends_a_notes_section_and_a_references_heading_is_one():
+def test_markdown_headings_are_headings_in_any_section_and_the_marks_are_dropped():
     # tests/data/readings/adinolfi-italian-senate-1848-1946.txt: "Notes" over a list of a method's
     # remarks took the analysis, the conclusions and the reference list into a notes section.
     raw = ("## Method\n\nThe scraper reads each page.\n\nNotes\n\n- It keeps the old columns.\n\n"
@@ -133,9 +133,24 @@ def test_a_markdown_heading_ends_a_notes_section_and_a_references_heading_is_one
            "  Noiret, S. (1987). Il Senato. Laterza.\n")
     doc = parse_document(raw, "x.txt", {"language": "en"})
     assert [(s.title, s.kind) for s in doc.sections] == [
-        ("## Method", "body"), ("Notes", "notes"), ("## Reading the Senate", "body"), ("## References", "references")]
+        ("Method", "body"), ("Notes", "notes"), ("Reading the Senate", "body"), ("References", "references")]
     # An entry that ends with its web address ends there.
     assert [p.text[:9] for p in doc.paragraphs_of("references")] == ["Mayer, A.", "Noiret, S"]
+
+
+def test_markdown_marks_are_dropped_and_offsets_still_map():
+    raw = ("# Title\n\nThe author [![orcid](https://orcid.org/x.png)](https://orcid.org/1) works at CIES.\n\n## Data\n\n"
+           "The rule keeps **magistrates apart** from `lawyers`, as [the register](https://senato.it){:target=\"_blank\"} "
+           "shows.\n")
+    doc = parse_document(raw, "x.txt", {"language": "en"})
+    assert [s.title for s in doc.sections] == ["Title", "Data"]
+    assert doc.sentences[0].text == "The author works at CIES."
+    s = doc.sentences[-1]
+    assert s.text == "The rule keeps magistrates apart from lawyers, as the register shows."
+    assert_traceable(doc)
+    # Without Markdown headings the same marks are the text's own ("**" after a footnoted name).
+    plain = parse_document("Prof. Dr. Ayşe Yılmaz** wrote it in `1990`.\n", "y.txt", {"language": "en"})
+    assert "**" in plain.sentences[0].text and "`" in plain.sentences[0].text
 
 
 # --- ligatures, control characters, line endings -----------------------------------------------

@@ -68,8 +68,14 @@ PAGE_EDGE_LINES = 2  # lines at each edge of a page where page numbers and runni
 # see must not make it lose the rest).
 MARK_SKIP = 3
 
-# A Markdown heading ("## Conclusions"): marked as one, whatever section it stands in.
-_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(?=\S)")
+# Markdown's marks in a text converted without them being read (a notebook or a web page saved
+# as text), in a text with this many "#" headings: a heading's "#"s (a heading in whatever
+# section it stands), "**", inline code's backticks, images, a link's brackets and address,
+# kramdown's "{:target=...}". The words stay, so an answer shows them, not the marks.
+MARKDOWN_HEADINGS = 2
+_MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]+(?=\S)")
+_MARKDOWN_HEADINGS = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
+_MARKDOWN_MARKS = re.compile(r"!\[[^\]\n]*\]\([^)\s]*\)|\[(?=[^\]\n]*\]\()|\]\([^)\s]*\)|\{:[^}\n]*\}|\*\*|`")
 _HEADING_NUMBERED = re.compile(r"^(\d{1,2}\.(?:\d{1,2}\.?)*)\s+([^\W\d_].{0,100})$")
 # A line that ends a sentence, perhaps with a footnote mark after it ("these studies.33").
 _TERMINAL = re.compile(r"(?:[.!?…][\"'”’»)]*|\))(?: ?\d{1,3}|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[[^\]\s]{1,8}\])?$")
@@ -161,6 +167,7 @@ class _Line:
     raw_len: int = 0  # length of the line as it stands, leading space included
     soft_hyphen: bool = False  # ends in a soft hyphen (dropped): the word goes on in the next line
     page_first: bool = False  # the first line of a page (after the furniture)
+    marked_heading: bool = False  # a Markdown heading ("## Conclusions", its "#"s dropped)
 
 
 _ITEM = re.compile(rf"(?:^|\s){_BULLET}")
@@ -231,9 +238,10 @@ _BREAK = re.compile(r"\r\n|\r|\n|\f")
 def _lines(source: str) -> list[_Line]:
     out: list[_Line] = []
     page, at, blank = 0, 0, True
+    markdown = len(_MARKDOWN_HEADINGS.findall(source, 0, 1_000_000)) >= MARKDOWN_HEADINGS
     for m in [*_BREAK.finditer(source), None]:
         end = m.start() if m else len(source)
-        line = _line(source, at, end, page, blank)
+        line = _line(source, at, end, page, blank, markdown)
         if line.text:
             out.append(line)
             blank = False
@@ -248,11 +256,18 @@ def _lines(source: str) -> list[_Line]:
     return out
 
 
-def _line(source: str, start: int, end: int, page: int, blank_before: bool) -> _Line:
+def _line(source: str, start: int, end: int, page: int, blank_before: bool, markdown: bool = False) -> _Line:
     drops = [(m.start(), m.end(), "") for m in CONTROLS.finditer(source, start, end)]
     q = _QUOTE_MARKER.match(source, start, end)
     if q and ">" in q.group(0):
         drops.insert(0, (start, q.end(), ""))
+    heading = None
+    if markdown:
+        heading = _MARKDOWN_HEADING.match(source, start + len(source[start:end]) - len(source[start:end].lstrip()), end)
+        drops += [(m.start(), m.end(), "") for m in _MARKDOWN_MARKS.finditer(source, start, end)]
+        if heading:
+            drops.append((heading.start(), heading.end(), ""))
+        drops.sort()
     soft = bool(drops) and source[start:end].rstrip().endswith("\u00ad")
     text = _without(source, start, end, drops)
     lead = len(text) - len(text.lstrip())
@@ -260,7 +275,7 @@ def _line(source: str, start: int, end: int, page: int, blank_before: bool) -> _
     first = start + len(source[start:end]) - len(source[start:end].lstrip())
     last = start + len(source[start:end].rstrip())
     return _Line(start, first, last, page, lead > 0 and not (q and ">" in q.group(0)), stripped, drops,
-                 blank_before, len(text.rstrip()), soft)
+                 blank_before, len(text.rstrip()), soft, marked_heading=heading is not None)
 
 
 def _without(source: str, start: int, end: int, drops) -> str:
@@ -474,12 +489,10 @@ class _Assembler:
         """The section kind a heading line opens ("body" for an ordinary heading), or None."""
         text = ln.text
         known = section_kind(text)
-        marked = _MARKDOWN_HEADING.match(text)
-        first = text[marked.end() if marked else 0]
-        if known and (block_start or self.double_spaced or previous_ended) and first.isupper() or (
-                known and first.isdigit()):
+        if known and (block_start or self.double_spaced or previous_ended) and text[0].isupper() or (
+                known and text[0].isdigit()):
             return known  # "References", "ÖZET", "5. Kaynakça": even after an unfinished line (a title)
-        if marked and block_start and len(text) <= HEADING_MAX_CHARS + 20:
+        if ln.marked_heading and block_start and len(text) <= HEADING_MAX_CHARS + 20:
             return "body"  # in a references or notes section too: "Notes" over a list ends at the next one
         if len(text) > HEADING_MAX_CHARS + 20 or not previous_ended:
             return None
