@@ -16,6 +16,9 @@ What it repairs, each from a real sample (tests/test_repair.py):
   or bottom of many pages), figure credits and captions standing alone in mid-sentence, and
   tables-of-contents lines (dot leaders and a page number) are dropped;
 - quote markers ("> " at the start of a line, as mail and Markdown quote);
+- Markdown's marks in a text with Markdown headings (a notebook or web page saved as text):
+  a heading's "#"s (a heading in any section, "Notes" over a list included), "**", inline
+  code's backticks, images, a link's brackets and address;
 - hyphens at line ends: "infor-" + "mation" becomes "information", "Soviet-" + "Turkish" and
   "thirty-" + "five" keep theirs: decided by the source's own vocabulary (the hyphenated form
   written elsewhere keeps it; the joined one written elsewhere joins; two words of their own keep
