@@ -178,12 +178,11 @@ def name_tokens(name: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=4096)
 def _year_key(year: str) -> tuple[str, str]:
-    """(base year, suffix): "1998a" -> ("1998", "a"); a reprint's "1900/1953" -> ("1953", ""), the
-    edition the list enters; every form of "no date" -> ("nd", "")."""
+    """(base year, suffix): "1998a" -> ("1998", "a"); every form of "no date" -> ("nd", "")."""
     folded = fold(year).replace(" ", "").replace(".", "")
     if folded in ("nd", "ty", "nodate", "sd"):
         return "nd", ""
-    m = re.match(r"(?:\d{4}/)?(\d{4})([a-z]?)(?![a-z])", folded)
+    m = re.match(r"(\d{4})([a-z]?)(?![a-z])", folded)
     return (m.group(1), m.group(2)) if m else (folded, "")
 
 

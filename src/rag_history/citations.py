@@ -213,7 +213,8 @@ def _parse_group(inner: str, previous: Citation | None) -> list[tuple[tuple[str,
                 return None
             authors, et_al = found
         loc = _LOCATOR.match(inner, m.end())
-        works.append((authors, et_al, m.group("year"), re.sub(r"\s+", "", loc.group("pages") or "")))
+        # A reprint's "1900/1953" is the work of the edition its reference-list entry is under.
+        works.append((authors, et_al, m.group("year").rsplit("/", 1)[-1], re.sub(r"\s+", "", loc.group("pages") or "")))
         at = _BETWEEN_WORKS.match(inner, loc.end()).end()
     if not works or inner[at:].strip(" .;,"):
         return None  # no year, or text that is not a work: "(born in 1920 in Paris)"
