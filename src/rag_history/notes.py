@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -81,15 +82,20 @@ def _segments(text: str) -> list[str]:
     return [s.strip() for p in parts for s in _sentences(p) if s.strip()]
 
 
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset[str]:
+    from .source import abbreviations
+
+    return abbreviations("en") | abbreviations("tr")
+
+
 def _sentences(part: str) -> list[str]:
     """A note's part cut at its sentence ends, not after an abbreviation ("M.D. Publications Pvt.
     Ltd., 1994")."""
-    from .source import abbreviations
-
-    known = abbreviations("en") | abbreviations("tr")
+    known = _abbreviations()
     out, at = [], 0
     for m in _SENTENCE_END.finditer(part):
-        if part[:m.start()].rsplit(None, 1)[-1].rstrip(".").lower() not in known:
+        if part[at:m.start()].rsplit(None, 1)[-1].rstrip(".").lower() not in known:
             out.append(part[at:m.start()])
             at = m.end()
     return out + [part[at:]]

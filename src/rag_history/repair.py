@@ -45,6 +45,7 @@ import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
 
 from .files import CONTROLS
 
@@ -77,7 +78,7 @@ MARK_SKIP = 3
 # kramdown's "{:target=...}". The words stay, so an answer shows them, not the marks.
 MARKDOWN_HEADINGS = 2
 _MARKDOWN_HEADING = re.compile(r"#{1,6}[ \t]+(?=\S)")
-_MARKDOWN_HEADINGS = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
+_MARKDOWN_HEADINGS = re.compile("^" + _MARKDOWN_HEADING.pattern, re.MULTILINE)
 _MARKDOWN_MARKS = re.compile(r"!\[[^\]\n]*\]\([^)\s]*\)|\[(?=[^\]\n]*\]\()|\]\([^)\s]*\)|\{:[^}\n]*\}|\*\*|`")
 _HEADING_NUMBERED = re.compile(r"^(\d{1,2}\.(?:\d{1,2}\.?)*)\s+([^\W\d_].{0,100})$")
 # A line that ends a sentence, perhaps with a footnote mark after it ("these studies.33").
@@ -241,7 +242,7 @@ _BREAK = re.compile(r"\r\n|\r|\n|\f")
 def _lines(source: str) -> list[_Line]:
     out: list[_Line] = []
     page, at, blank = 0, 0, True
-    markdown = len(_MARKDOWN_HEADINGS.findall(source, 0, 1_000_000)) >= MARKDOWN_HEADINGS
+    markdown = len(list(islice(_MARKDOWN_HEADINGS.finditer(source), MARKDOWN_HEADINGS))) == MARKDOWN_HEADINGS
     for m in [*_BREAK.finditer(source), None]:
         end = m.start() if m else len(source)
         line = _line(source, at, end, page, blank, markdown)
@@ -264,9 +265,11 @@ def _line(source: str, start: int, end: int, page: int, blank_before: bool, mark
     q = _QUOTE_MARKER.match(source, start, end)
     if q and ">" in q.group(0):
         drops.insert(0, (start, q.end(), ""))
+    first = start + len(source[start:end]) - len(source[start:end].lstrip())
+    last = start + len(source[start:end].rstrip())
     heading = None
     if markdown:
-        heading = _MARKDOWN_HEADING.match(source, start + len(source[start:end]) - len(source[start:end].lstrip()), end)
+        heading = _MARKDOWN_HEADING.match(source, first, end)
         drops += [(m.start(), m.end(), "") for m in _MARKDOWN_MARKS.finditer(source, start, end)]
         if heading:
             drops.append((heading.start(), heading.end(), ""))
@@ -275,8 +278,6 @@ def _line(source: str, start: int, end: int, page: int, blank_before: bool, mark
     text = _without(source, start, end, drops)
     lead = len(text) - len(text.lstrip())
     stripped = text.strip()
-    first = start + len(source[start:end]) - len(source[start:end].lstrip())
-    last = start + len(source[start:end].rstrip())
     return _Line(start, first, last, page, lead > 0 and not (q and ">" in q.group(0)), stripped, drops,
                  blank_before, len(text.rstrip()), soft, marked_heading=heading is not None)
 
