@@ -10,7 +10,7 @@ from rag_history.citations import Citation, Reference
 from rag_history.index import SentenceRecord
 from rag_history.reading import QuestionReader
 from rag_history.retrieval import Query
-from rag_history.scoring import SENTENCE_FEATURES, Candidates, LinearModel, SentenceScorer
+from rag_history.scoring import SENTENCE_FEATURES, Candidates, LinearModel, SentenceScorer, TreeModel, model_from_dict
 from rag_history.termmap import TermMatch
 
 TEXTS = [
@@ -159,3 +159,34 @@ def test_a_linear_model_is_a_logistic_regression_over_standardized_features():
     assert model.probability(x)[0] == pytest.approx(1 / (1 + np.exp(-z)))
     assert model.contributions(x) == pytest.approx({"a": 1.0, "b": -1.0})
     assert LinearModel.from_dict(model.to_dict()).probability(x) == pytest.approx(model.probability(x))
+
+
+def _stump_and_tree() -> TreeModel:
+    """Two trees by hand: a stump on "a" at 0.5, and a depth-2 tree on "b" then "a"."""
+    i = lambda *v: np.array(v, dtype=np.int64)
+    f = lambda *v: np.array(v, dtype=np.float64)
+    stump = (i(0, -1, -1), f(0.5, 0, 0), i(1, -1, -1), i(2, -1, -1), f(0.0, -1.0, 1.0))
+    deep = (i(1, -1, 0, -1, -1), f(0.0, 0, 2.0, 0, 0), i(1, -1, 3, -1, -1), i(2, -1, 4, -1, -1),
+            f(0.2, -0.5, 0.6, 0.4, 2.0))
+    return TreeModel(("a", "b"), (stump, deep), 0.5, 0.1)
+
+
+def test_a_tree_model_adds_the_leaves_it_reaches():
+    model = _stump_and_tree()
+    x = np.array([[0.0, 1.0], [3.0, 1.0], [3.0, -1.0]])
+    # row 0: stump left (-1), deep: b > 0, a <= 2 -> 0.4; row 1: +1, a > 2 -> 2.0; row 2: +1, b <= 0 -> -0.5
+    z = 0.1 + 0.5 * np.array([-1 + 0.4, 1 + 2.0, 1 - 0.5])
+    assert model.probability(x) == pytest.approx(1 / (1 + np.exp(-z)))
+    assert model_from_dict(model.to_dict()).probability(x) == pytest.approx(model.probability(x))
+    assert model_from_dict(LinearModel(("a",), np.zeros(1), np.ones(1), np.ones(1), 0.0).to_dict()).bias == 0.0
+
+
+def test_a_tree_models_contributions_add_up_to_its_log_odds():
+    model = _stump_and_tree()
+    x = np.array([3.0, 1.0])
+    c = model.contributions(x)
+    # the stump's split on a: +1 - 0; the deep tree: b sends it from 0.2 to 0.6, a from 0.6 to 2.0
+    assert c == pytest.approx({"a": 0.5 * (1.0 + 1.4), "b": 0.5 * 0.4})
+    roots = 0.5 * (0.0 + 0.2)
+    p = model.probability(x)[0]
+    assert np.log(p / (1 - p)) == pytest.approx(model.bias + roots + sum(c.values()))

@@ -44,3 +44,17 @@ def test_of_two_dates_the_one_nearest_the_name_asked_about():
     assert short("Kars Antlaşması ne zaman imzalandı?", sentence).text == "13 Ekim 1921"
     assert short("Moskova Antlaşması ne zaman imzalandı?", sentence).text == "16 Mart 1921"
     assert short("Antlaşmalar ne zaman imzalandı?", sentence).text == "16 Mart 1921"  # no name: the first
+
+
+def test_a_month_is_no_persons_name():
+    q = QuestionReader().read("Who signed the Treaty of Moscow on behalf of Soviet Russia?")
+    s = short_answer(q, ["Nihayet 16 Mart 1921'de Moskova Dostluk Antlaşması imzalanmıştır."], [0])
+    assert s is None or "Mart" not in s.text
+
+
+def test_number_words_are_the_sentences_language():
+    q = QuestionReader().read("How many pages long was the report?")
+    sentence = ["The committee published its final report on how to reach the union in April."]
+    assert short_answer(q, sentence, [0], languages=["en"]) is None
+    assert short_answer(QuestionReader().read("Kaç tümen gönderildi?"), ["Oraya on tümen gönderildi."], [0],
+                        languages=["tr"]).text == "on tümen"

@@ -19,7 +19,7 @@ from enum import Enum
 import numpy as np
 
 from .retrieval import Query
-from .scoring import Candidates, LinearModel, SentenceScorer
+from .scoring import Candidates, LinearModel, SentenceScorer, TreeModel
 
 ANSWERABLE_FEATURES = (
     "top_probability", "margin", "dense_max", "term_max", "names_top", "names_evidence", "names_known",
@@ -53,7 +53,8 @@ class Decision:
 class AbstentionPolicy:
     """Answer, or refuse with a reason: one threshold on one fitted probability."""
 
-    def __init__(self, model: LinearModel, threshold: float, scorer: SentenceScorer, evidence_sentences: int = 5):
+    def __init__(self, model: LinearModel | TreeModel, threshold: float, scorer: SentenceScorer,
+                 evidence_sentences: int = 5):
         self.evidence_sentences = evidence_sentences  # AnswerSettings.evidence_sentences
         self.model = model
         self.threshold = threshold

@@ -214,7 +214,8 @@ class Answerer:
         return Answer(query.question.typed, query.language, shown, False, sentences, passages,
                       confidence=decision.probability, reason=decision.explanation, about=query.question.about,
                       short=short_answer(query.question, [a.text for a in sentences], [a.start for a in sentences],
-                                         first=positions.index(seen.best)))
+                                         first=positions.index(seen.best),
+                                         languages=[self.sentences[p].language for p in positions]))
 
     def window(self, seen: Examination, extend: float | None = None) -> tuple[int, ...]:
         """The best sentence, with each neighbour in its paragraph that the model scores at least

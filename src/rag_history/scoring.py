@@ -8,7 +8,7 @@ for (a date, a number, a person, a place, a reason, a consequence, a manner); ho
 neighbours are (the answer often follows the sentence that restates the question); where it
 stands (retrieved passage rank, the part of the text the question names, an abstract, its
 language); whether it cites an author the question names. The weights are not set by hand:
-`scripts/calibrate.py` fits a logistic regression on labelled questions (grouped
+`scripts/calibrate.py` fits a logistic regression (or boosted trees) on labelled questions (grouped
 cross-validation) and writes `data/answer_model.json`, which this module only reads.
 """
 
@@ -84,11 +84,71 @@ class LinearModel:
 
 
 @dataclass(frozen=True)
+class TreeModel:
+    """Boosted regression trees over named features (scikit-learn's GradientBoostingClassifier,
+    read from its fitted trees), for where features act together: a date offered counts only when
+    a date is asked, a name missing only when the sentence is also far. Same interface as
+    `LinearModel`; contributions follow each feature along the path it sends a question down
+    (each split's change of the node value goes to its feature), so they add up to the log-odds."""
+
+    features: tuple[str, ...]
+    # Per tree: the split feature (-1 at a leaf), threshold, children and node value of each node.
+    trees: tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...]
+    rate: float
+    bias: float
+
+    def _paths(self, x: np.ndarray):
+        """For each tree, the nodes each row passes, root first."""
+        x = np.atleast_2d(x)
+        for feature, threshold, left, right, value in self.trees:
+            node = np.zeros(len(x), dtype=np.int64)
+            path = [node]
+            while True:
+                inner = feature[node] >= 0
+                if not inner.any():
+                    break
+                f = np.where(inner, feature[node], 0)
+                go_left = x[np.arange(len(x)), f] <= threshold[node]
+                node = np.where(inner, np.where(go_left, left[node], right[node]), node)
+                path.append(node)
+            yield feature, value, path
+
+    def probability(self, x: np.ndarray) -> np.ndarray:
+        z = np.full(len(np.atleast_2d(x)), self.bias)
+        for _, value, path in self._paths(x):
+            z += self.rate * value[path[-1]]
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+    def contributions(self, x: np.ndarray) -> dict[str, float]:
+        """Each feature's share of the log-odds of one question, against the trees' average question."""
+        out = np.zeros(np.shape(x)[-1])
+        for feature, value, path in self._paths(x):
+            for parent, child in zip(path, path[1:]):
+                if parent[0] != child[0]:
+                    out[feature[parent[0]]] += self.rate * (value[child[0]] - value[parent[0]])
+        return dict(zip(self.features, out.tolist()))
+
+    def to_dict(self) -> dict:
+        return {"kind": "trees", "features": list(self.features), "rate": self.rate, "bias": self.bias,
+                "trees": [[a.tolist() for a in tree] for tree in self.trees]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TreeModel":
+        types = (np.int64, np.float64, np.int64, np.int64, np.float64)
+        return cls(tuple(d["features"]), tuple(tuple(np.asarray(a, dtype=t) for a, t in zip(tree, types))
+                                               for tree in d["trees"]), float(d["rate"]), float(d["bias"]))
+
+
+def model_from_dict(d: dict) -> LinearModel | TreeModel:
+    return TreeModel.from_dict(d) if d.get("kind") == "trees" else LinearModel.from_dict(d)
+
+
+@dataclass(frozen=True)
 class AnswerModel:
     """What calibration fitted: the sentence ranker, the answerability model and its threshold."""
 
-    sentence: LinearModel
-    answerable: LinearModel
+    sentence: LinearModel | TreeModel
+    answerable: LinearModel | TreeModel
     threshold: float  # abstain below this probability that the question is answerable
     extend: float  # a neighbour joins the answer at this share of the best sentence's probability
     about: dict  # how and on what it was fitted, with the cross-validated figures
@@ -108,7 +168,7 @@ def _load_model(path: str) -> AnswerModel:
 
     try:
         d = json.loads(Path(path).read_text(encoding="utf-8"))
-        model = AnswerModel(LinearModel.from_dict(d["sentence"]), LinearModel.from_dict(d["answerable"]),
+        model = AnswerModel(model_from_dict(d["sentence"]), model_from_dict(d["answerable"]),
                             float(d["threshold"]), float(d["extend"]), d.get("about", {}))
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise RagHistoryError(f"the answer model {path} cannot be read ({exc.__class__.__name__}); reinstall the "

@@ -24,12 +24,16 @@ _YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 # "13 Ekim 1921", "Ekim 1921", "13 October 1921", "October 13, 1921", "1921", "1944-56".
 _DATE = re.compile(rf"\b(?:\d{{1,2}}\s+(?:{_MONTH})(?:\s+{_YEAR})?|(?:{_MONTH})\s+\d{{1,2}},\s+{_YEAR}|"
                    rf"(?:{_MONTH})\s+{_YEAR}|{_YEAR}(?:\s*[-–]\s*\d{{2,4}})?)(?![\d])", re.I)
-# A quantity: digits (not a year or a page range in a reference) or a number word with what it counts.
-_NUMBER = re.compile(r"\b(?!" + _YEAR + r"\b)\d[\d.,]*(?:\s+(?:bin|milyon|milyar|thousand|million|billion))?"
-                     r"(?:\s+[^\W\d_]+)?|\b(?:iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on|yüz|bin|two|three|four|five|six|"
-                     r"seven|eight|nine|ten|hundred|thousand)\s+[^\W\d_]+", re.I)
+# A quantity: digits (not a year or a page range in a reference) or a number word of the
+# sentence's language with what it counts (Turkish "on", ten, is English "on").
+_NUMBER_WORDS = {"tr": "iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on|yüz|bin",
+                 "en": "two|three|four|five|six|seven|eight|nine|ten|hundred|thousand"}
+_NUMBER = {language: re.compile(r"\b(?!" + _YEAR + r"\b)\d[\d.,]*(?:\s+(?:bin|milyon|milyar|thousand|million|"
+                                r"billion))?(?:\s+[^\W\d_]+)?|\b(?:" + words + r")\s+[^\W\d_]+", re.I)
+           for language, words in {**_NUMBER_WORDS, None: "|".join(_NUMBER_WORDS.values())}.items()}
 _CAPITAL = "A-ZÇĞİÖŞÜÂ"
 _NAME = re.compile(rf"\b[{_CAPITAL}][\w’'-]*(?:\s+(?:[{_CAPITAL}][\w’'-]*|\([{_CAPITAL}][\w’'-]*\)|Paşa|Bey|Efendi))*")
+_MONTH_KEYS = frozenset(m.casefold() for m in TR_MONTHS + EN_MONTHS)
 _REFERENCE = re.compile(r"\([^()]*\d{4}[^()]*\)")
 _WORDS = re.compile(r"[^\W\d_]+")
 
@@ -49,10 +53,12 @@ class ShortAnswer:
                 "start": self.file_start, "end": self.file_end}
 
 
-def short_answer(question: Question, sentences: list[str], file_starts: list[int], first: int = 0) -> ShortAnswer | None:
+def short_answer(question: Question, sentences: list[str], file_starts: list[int], first: int = 0,
+                 languages: list[str] | None = None) -> ShortAnswer | None:
     """The span of the answer sentences that answers the question, or None (a why/how question,
     or nothing of the asked kind that the question does not already give). The sentence at
-    `first` (the best-scored one) is looked in first, then the others in order."""
+    `first` (the best-scored one) is looked in first, then the others in order; `languages` are
+    the sentences' (their sources') languages."""
     kind = next((k for k in ("date", "number", "person", "place", "name") if k in question.asks_for), None)
     if kind is None:
         return None
@@ -62,10 +68,12 @@ def short_answer(question: Question, sentences: list[str], file_starts: list[int
         text = sentences[i]
         plain = _REFERENCE.sub(lambda m: " " * len(m.group(0)), text)  # a reference's year is no answer
         spans = []
-        for m in _finder(kind).finditer(plain):
+        for m in _finder(kind, languages[i] if languages else None).finditer(plain):
             span = m.group(0).strip(" ,.;:")
             if kind in ("person", "place") and m.start() == 0:
                 span = span.split(" ", 1)[1] if " " in span else ""  # a sentence's first capital says nothing
+            if kind in ("person", "place", "name") and _key(span.split(" ", 1)[0]) in _MONTH_KEYS:
+                continue  # "16 Mart 1921'de": a month is no one's name
             if span and _key(span) not in given:
                 spans.append((text.index(span, m.start()), span))
         if not spans:
@@ -80,8 +88,8 @@ def short_answer(question: Question, sentences: list[str], file_starts: list[int
     return None
 
 
-def _finder(kind: str) -> re.Pattern:
-    return {"date": _DATE, "number": _NUMBER}.get(kind, _NAME)
+def _finder(kind: str, language: str | None = None) -> re.Pattern:
+    return {"date": _DATE, "number": _NUMBER.get(language, _NUMBER[None])}.get(kind, _NAME)
 
 
 def _key(text: str) -> str:
