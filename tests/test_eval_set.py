@@ -129,6 +129,7 @@ LOCKED = {"test.jsonl": "88e78478c0f1da0c676018ab04594143ecc892f1accfc5d2aae2560
           "round6b-test.jsonl": "b164867663a2051ebba59f43f966e8dbed77a22d6b1b9557977db5af496f368b",
           "round6-new-test.jsonl": "7713e4120a9ff014c441e991b2f4e0342a4b31e4eb9234a6f4e6256275cd0898",
           "round7a-test.jsonl": "63011fe81f3d693e3df5fb98dab77607a81cf90b467025840b5c8bf18e258409",
+          "round7b-test.jsonl": "94343df2402f97f61875f2e66c16005f978ba14cd78a29bb69169c7f5e0ff998",
           "round7-readings-test.jsonl": "84611814f1242f538759c04eb66fe63688d5347264d61ffb4f8579515ac0a79e",
           "round7-new-test.jsonl": "31c63b895e87e0bcfcaeef3365431ce2995a5dcf452b6d403e9a433de3ea97c2",
           "sealed-round7/oliva-city-of-tomorrow.txt": "7190c1840cbb8b2ae91f5211097720845e43a5a58c4c1c9876913d595547fc3b",
@@ -148,7 +149,7 @@ def test_the_locked_sets_are_the_ones_whose_hashes_were_recorded():
 @pytest.mark.parametrize("name", ["train.jsonl", "test.jsonl", "conversation.jsonl", "conversation-test.jsonl",
                                   "entities.jsonl", "offtopic.jsonl", "offtopic-test.jsonl", "round4-test.jsonl",
                                   "round5-test.jsonl", "round6-test.jsonl", "round6b-test.jsonl",
-                                  "round7a-test.jsonl"])
+                                  "round7a-test.jsonl", "round7b-test.jsonl"])
 def test_blind_sets_are_well_formed_and_true_to_the_article(name, article_text):
     rows = [json.loads(line) for line in (BLIND / name).read_text(encoding="utf-8").split("\n") if line.strip()]
     text = norm(article_text)
