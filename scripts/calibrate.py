@@ -148,10 +148,10 @@ def fit_trees(x: np.ndarray, y: np.ndarray, seed: int) -> TreeModel:
     from sklearn.ensemble import GradientBoostingClassifier
 
     gb = GradientBoostingClassifier(init="zero", random_state=seed, **TREES).fit(x, y)
+    # A leaf's feature is negative in scikit-learn's trees too (-2), as TreeModel reads it.
     trees = tuple((t.feature.astype(np.int64), t.threshold.astype(np.float64), t.children_left.astype(np.int64),
                    t.children_right.astype(np.int64), t.value[:, 0, 0].astype(np.float64))
                   for t in (e.tree_ for e in gb.estimators_[:, 0]))
-    trees = tuple((np.where(left < 0, -1, f), th, left, right, v) for f, th, left, right, v in trees)
     return TreeModel(tuple(), trees, float(gb.learning_rate), 0.0)
 
 
