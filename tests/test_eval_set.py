@@ -135,7 +135,17 @@ LOCKED = {"test.jsonl": "88e78478c0f1da0c676018ab04594143ecc892f1accfc5d2aae2560
           "sealed-round7/oliva-city-of-tomorrow.txt": "7190c1840cbb8b2ae91f5211097720845e43a5a58c4c1c9876913d595547fc3b",
           "sealed-round7/oliva-city-of-tomorrow.json": "1e3326a2acb8087890f5e95b36e5833f4f195be5dd3b18f22c7e915762bc0a17",
           "sealed-round7/oliva-city-of-tomorrow.refs.json":
-              "7694b4e384727a54da3ebc628599d4feb549f2acf34897a8d6afd5cc5f820c83"}
+              "7694b4e384727a54da3ebc628599d4feb549f2acf34897a8d6afd5cc5f820c83",
+          "round8a-test.jsonl": "b22093007137242419287a37d58d098f8ae93f41dc4e3de313551b726717a659",
+          "round8b-test.jsonl": "c1ed0d7123a953c6c154b02c466859ba1830cb03e2234f1dcb0fd4073f395c48",
+          "round8-readings-test.jsonl": "d7f16ff3a13fdda5675f61ace59883e012b18d34db610e8b4501f049fed716d5",
+          "round8-new-test.jsonl": "a38457ffb2508a41e893e453c82dad39979aa1a79994601c136ec584402ef66c",
+          "sealed-round8/buck-republican-party-other-right.txt":
+              "73c212d62e6cda73f1c9daa00039506365f2f1c08a84fb8e4f17d68476212316",
+          "sealed-round8/buck-republican-party-other-right.json":
+              "1f133bd327b063adece7d994d5c0f9209e6cd8998169db1dae4225fb582b5a5a",
+          "sealed-round8/buck-republican-party-other-right.refs.json":
+              "11bcdca6b27ca149fbb7cc35c43ad444fb5b74432429a34cf0d7f7180586fe7b"}
 
 
 def test_the_locked_sets_are_the_ones_whose_hashes_were_recorded():
@@ -149,7 +159,8 @@ def test_the_locked_sets_are_the_ones_whose_hashes_were_recorded():
 @pytest.mark.parametrize("name", ["train.jsonl", "test.jsonl", "conversation.jsonl", "conversation-test.jsonl",
                                   "entities.jsonl", "offtopic.jsonl", "offtopic-test.jsonl", "round4-test.jsonl",
                                   "round5-test.jsonl", "round6-test.jsonl", "round6b-test.jsonl",
-                                  "round7a-test.jsonl", "round7b-test.jsonl"])
+                                  "round7a-test.jsonl", "round7b-test.jsonl", "round8a-test.jsonl",
+                                  "round8b-test.jsonl"])
 def test_blind_sets_are_well_formed_and_true_to_the_article(name, article_text):
     rows = [json.loads(line) for line in (BLIND / name).read_text(encoding="utf-8").split("\n") if line.strip()]
     text = norm(article_text)
