@@ -132,10 +132,6 @@ LOCKED = {"test.jsonl": "88e78478c0f1da0c676018ab04594143ecc892f1accfc5d2aae2560
           "round7b-test.jsonl": "94343df2402f97f61875f2e66c16005f978ba14cd78a29bb69169c7f5e0ff998",
           "round7-readings-test.jsonl": "84611814f1242f538759c04eb66fe63688d5347264d61ffb4f8579515ac0a79e",
           "round7-new-test.jsonl": "31c63b895e87e0bcfcaeef3365431ce2995a5dcf452b6d403e9a433de3ea97c2",
-          "sealed-round7/oliva-city-of-tomorrow.txt": "7190c1840cbb8b2ae91f5211097720845e43a5a58c4c1c9876913d595547fc3b",
-          "sealed-round7/oliva-city-of-tomorrow.json": "1e3326a2acb8087890f5e95b36e5833f4f195be5dd3b18f22c7e915762bc0a17",
-          "sealed-round7/oliva-city-of-tomorrow.refs.json":
-              "7694b4e384727a54da3ebc628599d4feb549f2acf34897a8d6afd5cc5f820c83",
           "round8a-test.jsonl": "b22093007137242419287a37d58d098f8ae93f41dc4e3de313551b726717a659",
           "round8b-test.jsonl": "c1ed0d7123a953c6c154b02c466859ba1830cb03e2234f1dcb0fd4073f395c48",
           "round8-readings-test.jsonl": "d7f16ff3a13fdda5675f61ace59883e012b18d34db610e8b4501f049fed716d5",

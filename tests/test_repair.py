@@ -124,6 +124,53 @@ def test_table_of_contents_lines_are_dropped():
     assert not any("...." in p.text for p in doc.paragraphs)
 
 
+def test_a_heading_may_end_in_the_years_of_its_period():
+    # tests/data/readings/wikipedia-history-of-kashmir.txt: "Durrani Empire (1752–1819)" was
+    # taken for a sentence of its own and given as the answer to "when did they take Kashmir?".
+    raw = ("Nadir Shah's invasion in 1738 weakened Mughal control.[61]\n\nDurrani Empire (1752–1819)\n\n"
+           "The Durrani Empire took control of Kashmir in 1752.[62]\n\nIt was ruled by governors "
+           "(Sharma 2005).\n\nSikh rule\n\nThe Sikhs came in 1819.\n")
+    doc = parse_document(raw, "x.txt", {"language": "en"})
+    assert [s.title for s in doc.sections][-2:] == ["Durrani Empire (1752–1819)", "Sikh rule"]
+    assert not any(s.text.startswith("Durrani Empire (") for s in doc.sentences)
+
+
+def test_an_entry_of_a_name_without_initials_opens_with_its_year():
+    # tests/data/readings/oliva-city-of-tomorrow.txt: "Le Corbusier. (2010)." was joined to the
+    # entry before it, and every later entry's number moved by one (25 of 58 works linked).
+    raw = ("Body\n\nThe plan was radical (Le Corbusier, 2010).\n\nBibliography\n\n"
+           "Kreutzer, E. (2022). Digital Digging. Research in Film and History.\n"
+           "Le Corbusier. (2010). The City of Tomorrow and its Planning,. The Blackwell City Reader.\n"
+           "World Health Organization. (n.d.). A report.\n"
+           "Luce, H. R. (1941). The American Century,. Life,.\n")
+    doc = parse_document(raw, "x.txt", {"language": "en"})
+    assert [p.text[:12] for p in doc.paragraphs_of("references")] == [
+        "Kreutzer, E.", "Le Corbusier", "World Health", "Luce, H. R. "]
+
+
+def test_under_notes_a_numbered_line_is_a_note_not_a_heading():
+    # tests/data/readings/oliva-city-of-tomorrow.txt: its last note, with no full stop, was taken
+    # for a numbered heading, and its mark [29] stood tied to no note.
+    raw = ("Body\n\nThe pavilion showed the future.[29] It was popular.\n\nNotes\n\n"
+           "28. Kyle Westphal, The City, Library of Congress.\n"
+           "29. Futurama Exhibition, in the video essay: 08:48-10:16\n\nBibliography\n\n"
+           "Zim, L. (1988). The World of Tomorrow.\n")
+    doc = parse_document(raw, "x.txt", {"language": "en"})
+    assert [s.title for s in doc.sections] == ["Body", "Notes", "Bibliography"]
+    assert doc.note("29")
+
+
+def test_the_rules_of_a_plain_text_table_are_dropped():
+    # tests/data/readings/mayer-et-al-prince-eugene-library.txt: pandoc's table rules made a
+    # "sentence" of dashes, given as the answer to a question about the library's price.
+    raw = ("The entry reads as follows.\n\n  " + "-" * 60 + "\n  author   title        year\n"
+           "  -------- ------------ ----\n  Lister   Historia     1685\n\n  " + "-" * 60 + "\n\n"
+           "| a | b |\n|---|:--|\n\nThe library was sold in 1738.\n")
+    doc = parse_document(raw, "x.txt", {"language": "en"})
+    assert not any("---" in p.text for p in doc.paragraphs)
+    assert "Lister" in doc.text and doc.paragraphs[-1].text == "The library was sold in 1738."
+
+
 def test_markdown_headings_are_headings_in_any_section_and_the_marks_are_dropped():
     # tests/data/readings/adinolfi-italian-senate-1848-1946.txt: "Notes" over a list of a method's
     # remarks took the analysis, the conclusions and the reference list into a notes section.

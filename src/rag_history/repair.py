@@ -14,7 +14,8 @@ What it repairs, each from a real sample (tests/test_repair.py):
   block layout a short line of its own after a finished sentence;
 - page furniture: page numbers and running heads (the same short line, digits aside, at the top
   or bottom of many pages), figure credits and captions standing alone in mid-sentence, and
-  tables-of-contents lines (dot leaders and a page number) are dropped;
+  tables-of-contents lines (dot leaders and a page number) and the rules of plain-text tables
+  are dropped;
 - quote markers ("> " at the start of a line, as mail and Markdown quote);
 - Markdown's marks in a text with Markdown headings (a notebook or web page saved as text):
   a heading's "#"s (a heading in any section, "Notes" over a list included), "**", inline
@@ -102,6 +103,10 @@ _TURKISH_CAPS = re.compile("[ÇĞİÖŞÜ]")  # "KAYNAKÇA", "GİRİŞ": a Turki
 _TITLE_KEY = re.compile(r"^(?:#{1,6}\s*)?(?:\d{1,2}(?:\.\d{1,2})*\.?\s+|[IVX]{1,4}\.\s+)?(.*?)\s*:?\s*$")
 _PAGE_NUMBER = re.compile(r"^(?:page|sayfa|s\.)?\s*[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—]?$", re.IGNORECASE)
 _TOC_LINE = re.compile(r"(?:\.{4,}|(?:\.\s){3,}\.?|…{2,}|_{4,})\s*\d{1,4}\s*$")
+# A heading may end in the years of its period, "Durrani Empire (1752–1819)", which no reference is.
+_PERIOD_TAIL = re.compile(r"\((?:c\.\s*)?\d{3,4}s?(?:\s*(?:[–—-]|to)\s*\d{2,4}s?)?(?:\s*(?:CE|BCE|AD|BC))?\)$")
+# The rules of a plain-text table (pandoc's, Markdown's "|---|:--|"): no words, nothing to answer.
+_TABLE_RULE = re.compile(r"^[-=+|: ]*[-=]{3,}[-=+|: ]*$")
 _CAPTION = re.compile(r"^(?:courtesy of|source:|kaynak:|photo(?:graph)?:|(?:figure|fig\.|şekil|resim|table|tablo|"
                       r"harita|map)\s*\d)", re.IGNORECASE)
 _ORNAMENT = re.compile(r"^(?:[IVXLC]{1,5}\.?|[*•·~#=\-–— ]{1,12})$")
@@ -128,7 +133,10 @@ _FOOT_NOTE_START = re.compile(r"^(\d{1,3})(?:\s+|$)")
 _DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789")
 # A reference-list entry that ends with its web address or DOI ends there, without a full stop.
 _ADDRESS_END = re.compile(r"(?:https?://|doi:\s?|www\.)\S+$", re.IGNORECASE)
-_ENTRY_START = re.compile(r"^(?:[—–-]{2,}|\[\d{1,3}\]|\d{1,3}\.\s|[^\W\d_][^\s,]*,\s)")
+# An entry opens with "Surname, ", or with a name of no initials and its year in APA's place:
+# "Le Corbusier. (2010).", "World Health Organization. (2010)." (up to four words).
+_ENTRY_START = re.compile(r"^(?:[—–-]{2,}|\[\d{1,3}\]|\d{1,3}\.\s|[^\W\d_][^\s,]*,\s|"
+                          r"(?:[^\W\d_][^\s(]*\s){1,4}\((?:1[4-9]\d\d|20\d\d|n\.\s?d\.)[a-z]?\))")
 _BULLET = r"[-•*·]\s+"  # a list item's bullet
 # Opens an entry even after a line without a full stop (an entry ending in an ISBN): a list's
 # bullet, or a web page's note number with its backlink.
@@ -298,7 +306,7 @@ def _drop_furniture(lines: list[_Line]) -> dict[int, list[int]]:
     the foot of each page (a page number, or a footnote number pdftotext moved there)."""
     pages: dict[int, list[_Line]] = {}
     for ln in lines:
-        if ln.text and _TOC_LINE.search(ln.text):
+        if ln.text and (_TOC_LINE.search(ln.text) or _TABLE_RULE.match(ln.text)):
             ln.text = ""
         elif ln.text:
             pages.setdefault(ln.page, []).append(ln)
@@ -501,12 +509,13 @@ class _Assembler:
         if len(text) > HEADING_MAX_CHARS + 20 or not previous_ended:
             return None
         m = _HEADING_NUMBERED.match(text)
-        if m and m.group(2)[0].isupper() and not _TERMINAL.search(text):
+        # Under "Notes" a numbered line is a note: "29. Futurama Exhibition, in the video essay: 08:48".
+        if m and m.group(2)[0].isupper() and not _TERMINAL.search(text) and section != "notes":
             return "body"
         if self.double_spaced or not block_start or section in ("references", "notes"):
             return None
-        if (len(text) > HEADING_MAX_CHARS or len(text.split()) > HEADING_MAX_WORDS or _TERMINAL.search(text)
-                or text[-1] in ".,;!?…"
+        if (len(text) > HEADING_MAX_CHARS or len(text.split()) > HEADING_MAX_WORDS
+                or (_TERMINAL.search(text) and not _PERIOD_TAIL.search(text)) or text[-1] in ".,;!?…"
                 or sum(ch.isalpha() for ch in text) < 2 or not (text[0].isupper() or text[0].isdigit()
                                                                  or text[0] in "#“\"")):
             return None
