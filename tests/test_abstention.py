@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rag_history.abstention import ANSWERABLE_FEATURES, AbstentionPolicy, Decision, Reason, Scope, refusal_message
-from rag_history.scoring import LinearModel
+from rag_history.scoring import Candidates, LinearModel
 
 from test_scoring import VECTORS, query, records
 from rag_history.scoring import SentenceScorer
@@ -85,3 +85,15 @@ def test_the_refusal_names_the_course_texts_or_the_text_it_was_limited_to():
     assert refusal_message(d, "en", Scope.text("Serinova Feneri")).startswith("«Serinova Feneri» does not")
     assert refusal_message(Decision(True, 0.1, Reason.FAR), "tr", Scope.text("Serinova Feneri")).startswith(
         "«Serinova Feneri» metninde")
+
+
+def test_the_best_sentence_in_another_language_is_marked(scorer):
+    policy = AbstentionPolicy(model(), 0.5, scorer)
+    cands = Candidates([4, 0], {4: 1.0, 0: 0.5}, set())
+    for question, best, expected in (("Sovyetler Ankara'ya ne gönderdi?", 0, 1.0),
+                                     ("Sovyetler Ankara'ya ne gönderdi?", 1, 0.0),
+                                     ("What did the Soviets send to Ankara?", 0, 0.0)):
+        q = query(question)
+        probabilities = np.array([0.9, 0.1]) if best == 0 else np.array([0.1, 0.9])
+        x = policy.features(q, cands, scorer.features(q, cands), probabilities)
+        assert x[ANSWERABLE_FEATURES.index("other_language")] == expected, question

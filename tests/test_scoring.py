@@ -22,9 +22,11 @@ TEXTS = [
     "Sovyetler Ankara'ya 10000 tüfek gönderdi çünkü Batı'ya karşı bir müttefik istiyorlardı.",
     # paragraph 2 (English)
     "The Soviet government sent gold to Ankara in 1921 (Sofuoğlu, 2005).",
+    # paragraph 3: the source asks
+    "Sovyetler Ankara'ya neden altın gönderdi?",
 ]
-PARAGRAPHS = [0, 0, 0, 1, 2]
-LANGUAGES = ["tr", "tr", "tr", "tr", "en"]
+PARAGRAPHS = [0, 0, 0, 1, 2, 3]
+LANGUAGES = ["tr", "tr", "tr", "tr", "en", "tr"]
 
 
 def records() -> list[SentenceRecord]:
@@ -150,6 +152,12 @@ def test_language_length_author_and_echo(scorer):
     assert f[3]["length"] > f[0]["length"]
     f = features(scorer, query("Moskova Antlaşması görüşmeleri uzun sürdü mü?"))
     assert f[0]["echo"] > f[3]["echo"]  # the restating sentence echoes the question
+
+
+def test_a_question_of_the_source_is_marked():
+    f = features(scorer=SentenceScorer(records(), VECTORS, VECTORS, parts={}),
+                 q=query("Sovyetler Ankara'ya neden altın gönderdi?"), positions=(3, 4, 5))
+    assert f[5]["asks"] == 1.0 and f[3]["asks"] == 0.0 and f[4]["asks"] == 0.0
 
 
 def test_a_linear_model_is_a_logistic_regression_over_standardized_features():

@@ -73,3 +73,23 @@ def test_a_turkish_name_maps_to_an_english_texts_romanization():
     matches = mapper.match(["Ekber", "Cafer", "Keşmir"], "tr", vectors=np.zeros((3, len(vocabulary))))
     assert [m.words[:1] for m in matches] == [("Akbar",), ("Jaʿfar",), ("Kashmir",)]
     assert mapper.match(["Sefer"], "tr", vectors=np.zeros((1, len(vocabulary))))[0].words == ()
+
+
+def test_a_word_found_by_its_stem_also_gets_its_translations_in_other_languages():
+    # Round 7: "sınırlarını" of a Turkish question on an English reading met the Turkish article's
+    # "sınırları" by its stem, and no word of the English texts at all.
+    import numpy as np
+
+    from rag_history.termmap import TermMapper, languages_of
+
+    vocabulary = ["boundaries", "borders", "sınırları", "sınırlarında", "sinners"]
+    written = languages_of([("Bu sınırları çizildi, sınırlarında.", "tr"), ("The boundaries and borders.", "en"),
+                            ("The sinners.", "en")])
+    mapper = TermMapper(vocabulary, np.eye(len(vocabulary)), encoder=None, languages=written)
+    near = np.array([[0.80, 0.70, 0.95, 0.90, 0.50]])  # the term model's similarities to each word
+    m = mapper.match(["sınırlarını"], "tr", vectors=near)[0]
+    assert m.how == "exact" and m.words == ("sınırları", "sınırlarında")
+    assert m.translations == ("boundaries", "borders") and "sinners" not in m.related
+    # An English word keeps its neighbours of every language among its words.
+    m = mapper.match(["boundaries"], "en", vectors=np.array([[1.0, 0.75, 0.72, 0.60, 0.30]]))[0]
+    assert m.words == ("boundaries", "borders", "sınırları") and m.translations == ()

@@ -6,7 +6,8 @@ from the evidence; otherwise it is refused. The evidence is read as features
 (`ANSWERABLE_FEATURES`): how likely the best sentence answers and how far ahead of the next it is,
 how close it is by each model, whether the question's names are in the best sentences and in the
 sources at all, whether what it asks for (a date, a number, a person, a place) is offered, whether
-its asked-for noun is there, and how many of its words the sources know. No single word vetoes an
+its asked-for noun is there, how many of its words the sources know, and whether the best
+sentence is in the question's language. No single word vetoes an
 answer: a name the sources lack only lowers the probability. The reason given is the feature group
 that pulled the probability down most, with what it found missing.
 """
@@ -25,7 +26,7 @@ ANSWERABLE_FEATURES = (
     "top_probability", "margin", "dense_max", "term_max", "names_top", "names_evidence", "names_known",
     "names_unmatched", "names_count", "slot_asked", "slot_top", "slot_evidence", "slot_on_topic",
     "slot_on_topic_tr", "focus_found", "coverage_top", "aspect_top", "aspect_top_tr", "aspect_best", "english",
-    "follow_up", "words_known", "words_known_tr",
+    "follow_up", "words_known", "words_known_tr", "other_language",
 )
 SLOTS = ("date", "number", "person", "place", "name")
 ON_TOPIC = 10  # the best-scored sentences in which a sentence offering the asked slot is looked for
@@ -111,6 +112,9 @@ class AbstentionPolicy:
             "words_known": (sum(self.scorer.present(query, w, self._sources(query)) for w in q.words) / len(q.words))
             if q.words else 1.0,
             "words_known_tr": 0.0,
+            # The best sentence is in another language than the question (a Turkish question on an
+            # English reading): its probabilities are lower for answerable and unanswerable alike.
+            "other_language": float(self.scorer.sentences[candidates.positions[top]].language != q.language),
         }
         x["slot_on_topic_tr"] = x["slot_on_topic"] if q.language == "tr" else 0.0
         x["words_known_tr"] = x["words_known"] if q.language == "tr" else 0.0

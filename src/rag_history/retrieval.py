@@ -19,7 +19,7 @@ from .index import LoadedIndex, sentence_positions
 from .lexical import BM25Index, tokenizer_for
 from .question import Question
 from .settings import RetrievalSettings, TermSettings
-from .termmap import TermMapper, TermMatch, numbers_of
+from .termmap import TermMapper, TermMatch, languages_of, numbers_of
 
 
 
@@ -91,7 +91,8 @@ class Retriever:
         self._sentence_start = np.cumsum(self._sentence_count) - self._sentence_count
         self._sentence_ids = np.array([i for s in sentences_of for i in s], dtype=np.int64)
         self.terms = TermMapper(index.vocabulary, index.vocab_vectors, encoders.terms,
-                                numbers_of(s.text for s in index.sentences), terms)
+                                numbers_of(s.text for s in index.sentences), terms,
+                                languages_of((s.text, s.language) for s in index.sentences))
         self._source_ids = {name: i for i, name in enumerate(dict.fromkeys(c.source for c in self.chunks))}
         self._source_of = np.array([self._source_ids[c.source] for c in self.chunks], dtype=np.int64)
 
@@ -124,8 +125,8 @@ class Retriever:
         tokens = [t for lang in self.languages for t in tokenizer_for(lang)(question.text)]
         if set(self.languages) - {question.language}:
             # Search with the sources' own words for what the question names in another language.
-            tokens += [t for m in terms if m.how != "exact" for w in m.words[:3] for lang in self.languages
-                       for t in tokenizer_for(lang)(w)]
+            tokens += [t for m in terms for w in (m.words[:3] if m.how != "exact" else m.translations)
+                       for lang in self.languages for t in tokenizer_for(lang)(w)]
         return Query(question, vector, tuple(dict.fromkeys(tokens)), terms, vectors[0])
 
     def _best_sentence(self, passages: np.ndarray, vector: np.ndarray) -> np.ndarray:

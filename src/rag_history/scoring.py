@@ -38,7 +38,7 @@ SENTENCE_FEATURES = (
     "names_near", "date_offered", "date_missing", "number_offered", "number_missing", "person_offered",
     "place_offered", "name_offered",
     "reason_cue", "consequence_cue", "manner_cue", "prev_gap", "next_gap", "passage_prior", "neighbour_only",
-    "in_part", "abstract", "same_language", "length", "cited_author", "echo",
+    "in_part", "abstract", "same_language", "length", "cited_author", "echo", "asks",
 )
 
 # How a sentence explains, in the languages of the sources.
@@ -242,7 +242,7 @@ class SentenceScorer:
             if fold(m.term) in QUESTION_WORDS:
                 continue
             stems = {st for lang in self._languages for st in tokenizer_for(lang)(m.term)}
-            for w in m.words[:6]:
+            for w in (*m.words[:6], *m.translations):
                 stems.update(st for lang in self._languages for st in tokenizer_for(lang)(w))
             weight = min((self._idf[st] for st in stems if st in self._idf), default=self._default_idf)
             name = m.term in query.question.names
@@ -311,6 +311,9 @@ class SentenceScorer:
                 "same_language": float(s.language == q.language), "length": math.log1p(len(text.split())),
                 "cited_author": float(bool(s.citation) and bool(surnames & {fold(a) for a in s.citation.authors})),
                 "echo": len(self.stems[p] & question_stems) / max(len(self.stems[p]), 1),
+                # The source's own question ("Why was it that the trader passed so rapidly?")
+                # restates the student's; the answer is in what follows it.
+                "asks": float(text.rstrip().endswith("?")),
             }
             for kind in ("date", "number"):
                 asked = kind in q.asks_for
