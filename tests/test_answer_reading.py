@@ -35,6 +35,16 @@ def focus_terms(q: Query) -> list[str]:
     ("Antlaşma hangi tarihte imzalandı?", "date"),  # inflected question words
     ("Kongre hangi yılda toplandı?", "date"),
     ("Antlaşma hangi şehirde imzalandı?", "place"),
+    ("buyuk millet meclisi hangi gun acildi", "date"),  # typed without Turkish letters
+    ("HANGİ GÜN AÇILDI", "date"),
+    ("How large was the army he led?", "number"),
+    ("How far is the well from the mosque?", "number"),
+    ("Düğün hangi kilisede yapıldı?", "place"),
+    ("Which Swedish church was it held in?", "place"),
+    ("Halil Paşa hangi Sovyet yetkilileriyle görüştü?", "person"),
+    ("Bu hedef hangi çarın döneminde belirlendi?", "person"),
+    ("Uçağı hangi uçak üreticisi yaptı?", "name"),
+    ("Which version of the software did they use?", "name"),
 ])
 def test_question_types(question, kind):
     assert kind in question_types(question)
@@ -42,6 +52,7 @@ def test_question_types(question, kind):
 
 def test_a_word_that_only_starts_like_a_question_word_is_not_one():
     assert question_types("Hangi ayrıntı eksikti?") == set()
+    assert question_types("What was the book about?") == set()  # "what" + a noun asks a name only next to it
 
 
 def test_quantities_are_not_years_days_or_pages():

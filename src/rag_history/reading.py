@@ -24,31 +24,50 @@ _MONTHS = ("ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|ka
 # Nouns that name a person, a quantity or a name asked for: "hangi komutan", "which leaders",
 # "what was the population", "the name of the ship". Words of any history text, not of one.
 _PERSON_NOUNS = (r"(?:kişi|komutan|kumandan|lider|önder|yönetici|bakan|temsilci|delege|elçi|başkan|heyet başkanı|"
-                 r"devlet adamı|subay|general|yazar|tarihçi|padişah|sultan|halife|kral|imparator|komiser|"
+                 r"devlet adamı|subay|general|yazar|tarihçi|padişah|sultan|halife|kral|imparator|komiser|çar|"
+                 r"yetkili|üye|mimar|hukukçu|şair|ressam|"
                  r"person|people|leader|commander|general|officer|official|minister|representative|delegate|"
                  r"ambassador|envoy|president|chairman|author|historian|scholar|king|queen|sultan|caliph|emperor|"
-                 r"pope|bishop|narrator|director|founder|signator(?:y|ies)|commissar|men|women)")
-_QUANTITY_NOUNS = (r"(?:nüfus|fiyat|maliyet|miktar|sayı|toplam|yüzde|tutar|uzunluk|süre|"
-                   r"population|price|cost|amount|number|total|percentage|share|size|length|sum)")
+                 r"pope|bishop|narrator|director|founder|signator(?:y|ies)|commissar|men|women|tsar|czar|"
+                 r"member|architect|jurist|poet|painter)")
+_QUANTITY_NOUNS = (r"(?:nüfus|fiyat|maliyet|miktar|sayı|toplam|yüzde|tutar|uzunluk|süre|mesafe|"
+                   r"population|price|cost|amount|number|total|percentage|share|size|length|sum|distance)")
+_PLACE_NOUNS = (r"(?:şehir|kent|bölge|yer|liman|ülke|yol|nehir|kilise|cami|saray|bina|eyalet|"
+                r"city|town|region|place|port|country|route|island|river|mountain|church|mosque|palace|"
+                r"building|province)")
+_NAME_NOUNS = (r"(?:şirket|firma|üretici|gazete|dergi|gemi|uçak|kitap|film|yazılım|sürüm|"
+               r"company|firm|manufacturer|newspaper|journal|magazine|ship|aircraft|plane|book|film|software|"
+               r"version|organi[sz]ation|party)")
 # Turkish question words take case endings ("hangi tarihte", "hangi şehirde", "kimlerdi"): their
 # stems are followed by any word characters; English ones end at a word boundary.
+# Matched on the question folded (lower case, no Turkish letters), the patterns folded alike:
+# "hangi gun acildi" asks for a date as "hangi gün açıldı" does.
+_TR_LETTERS = str.maketrans("çğıöşüâîû", "cgiosuaiu")
+
+
+def _asking(pattern: str) -> re.Pattern:
+    return re.compile(pattern.translate(_TR_LETTERS), re.I)
+
+
 QUESTION_TYPES = {
-    "date": re.compile(r"\b(ne zaman|hangi (?:tarih|yıl|gün)\w*|hangi ay(?:da|ı|ında)?\b|kaç yılında|tarihi\b|"
-                       r"tarihli|ayın kaçında|(?:when|what date|which date|which year|what year|which day|what day|"
-                       r"which month|what month|the date|dated|in what year|in which year)\b)", re.I),
-    "person": re.compile(r"\b(kim\w*|who|whom|whose|which person|(?:hangi|which|what)\s+(?:\w+\s+){0,3}?"
-                         + _PERSON_NOUNS + r")\w*", re.I),
-    "place": re.compile(r"\b(nere\w*|hangi (?:şehir|kent|bölge|yer|liman|ülke|yol)\w*|(?:where|which city|which town|"
-                        r"which region|which place|which port|which country|what route|which route)\b)", re.I),
-    "number": re.compile(r"\b(kaç|ne kadar|how many|how much|what number|(?:what|which|ne|hangi)\s+(?:\w+\s+){0,2}?"
-                         + _QUANTITY_NOUNS + r")\w*", re.I),
-    "name": re.compile(r"\b(adı\w*|ismi\w*|the name of|what was it called|what is it called|which company|"
-                       r"which newspaper|which journal|which organi[sz]ation|which party|which ship)\b", re.I),
-    "reason": re.compile(r"\b(neden|niçin|niye|ne için|hangi amaç|ne amaç|sebeb|nedeni|why|what for|"
-                         r"for what purpose|what reason|motive|motives)\w*", re.I),
-    "consequence": re.compile(r"\b(sonuç|sonucu|ne oldu|etkisi|katkı|how did .* end|result|outcome|"
-                              r"consequence|effect)\w*", re.I),
-    "manner": re.compile(r"\b(nasıl|ne şekilde|ne biçimde|in what way|how (?!many|much|long))", re.I),
+    "date": _asking(r"\b(ne zaman|hangi (?:tarih|yıl|gün)\w*|hangi ay(?:da|ı|ında)?\b|kaç yılında|tarihi\b|"
+                    r"tarihli|ayın kaçında|(?:when|what date|which date|which year|what year|which day|what day|"
+                    r"which month|what month|the date|dated|in what year|in which year)\b)"),
+    "person": _asking(r"\b(kim\w*|who|whom|whose|which person|(?:hangi|which|what)\s+(?:\w+\s+){0,3}?"
+                      + _PERSON_NOUNS + r")\w*"),
+    # "hangi" and "which" may have a word or two before the noun ("hangi Sovyet yetkilileriyle",
+    # "which Swedish church"); "what" none ("what was the city's population" asks a number).
+    "place": _asking(r"\b(nere\w*|hangi\s+(?:\w+\s+){0,2}?" + _PLACE_NOUNS + r"\w*|(?:where|"
+                     r"which\s+(?:\w+\s+){0,2}?" + _PLACE_NOUNS + r"|what\s+" + _PLACE_NOUNS + r")\b)"),
+    "number": _asking(r"\b(kaç|ne kadar|how many|how much|how large|how big|how far|how long|how old|what number|"
+                      r"(?:what|which|ne|hangi)\s+(?:\w+\s+){0,2}?" + _QUANTITY_NOUNS + r")\w*"),
+    "name": _asking(r"\b(adı\w*|ismi\w*|the name of|what was it called|what is it called|"
+                    r"(?:hangi|which)\s+(?:\w+\s+){0,2}?" + _NAME_NOUNS + r"\w*|what\s+" + _NAME_NOUNS + r")\b"),
+    "reason": _asking(r"\b(neden|niçin|niye|ne için|hangi amaç|ne amaç|sebeb|nedeni|why|what for|"
+                      r"for what purpose|what reason|motive|motives)\w*"),
+    "consequence": _asking(r"\b(sonuç|sonucu|ne oldu|etkisi|katkı|how did .* end|result|outcome|"
+                           r"consequence|effect)\w*"),
+    "manner": _asking(r"\b(nasıl|ne şekilde|ne biçimde|in what way|how (?!many|much|long|large|big|far|old))"),
 }
 SENTENCE_OFFERS = {
     "date": re.compile(r"\b(\d{1,2}\s+(" + _MONTHS + r")|(1[5-9]|20)\d\d|" + _MONTHS + r")\w*", re.I),
@@ -146,7 +165,8 @@ def asked_parts(question: str) -> set[str]:
 
 
 def question_types(question: str) -> set[str]:
-    return {name for name, rx in QUESTION_TYPES.items() if rx.search(question)}
+    folded = fold(question)
+    return {name for name, rx in QUESTION_TYPES.items() if rx.search(folded)}
 
 
 def split_preamble(text: str) -> tuple[str, str]:
