@@ -79,6 +79,18 @@ def test_every_answer_sentence_can_be_read_in_a_passage_of_the_record(assistant,
         assert squash(s["text"]) in texts[s["passage_id"]]
 
 
+@pytest.mark.parametrize("question", [
+    "Örgütlü hâle gelen millî direniş neden dışarıdan silah ve cephane yardımına muhtaçtı?",
+    "When was the Treaty of Kars signed?",
+    "Sovyetler Millî Mücadele'ye nasıl yardım etti?",
+])
+def test_the_passage_the_answer_quotes_comes_first(assistant, question):
+    record = assistant.ask(question).to_dict()
+    first = record["sentences"][0]["passage_id"]
+    assert record["passages"][0]["id"] == first
+    assert len({p["id"] for p in record["passages"]}) == len(record["passages"]) >= 5
+
+
 def test_authors_own_statement_is_marked_not_given_a_reference(assistant):
     answer = assistant.ask("Moskova Antlaşması Türkiye'yi hangi yönlerden güçlü kıldı?")
     own = [s for s in answer.sentences if s.citation is None]

@@ -234,9 +234,11 @@ class Answerer:
         return tuple(sorted(chosen))
 
     def _with_answer_passages(self, passages: list[Passage], positions, passage_of: dict[int, str]) -> list[Passage]:
-        """The retrieved passages, then any passage holding an answer sentence that none of them
-        holds (a neighbour, the part the question names), so that every answer sentence can be
-        read in its passage; `passage_of` is updated to match."""
+        """The passages holding the answer's sentences first, in the answer's order (the passage
+        a reader opens to check the answer is the one it quotes, wherever retrieval ranked it),
+        then the other retrieved ones in their order. A passage holding an answer sentence that
+        none of them holds (a neighbour, the part the question names) is added, so that every
+        answer sentence can be read in its passage; `passage_of` is updated to match."""
         added = []
         for p in positions:
             chunk = self._chunk_of.get(p)
@@ -245,7 +247,9 @@ class Answerer:
             added.append(Passage(chunk, 0.0, -1.0, 0.0))  # not retrieved: no scores
             for pos in self._positions(chunk):
                 passage_of.setdefault(pos, chunk.id)
-        return passages + added if added else passages
+        quoted = list(dict.fromkeys(passage_of[p] for p in positions if p in passage_of))
+        everything = passages + added
+        return sorted(everything, key=lambda x: quoted.index(x.chunk.id) if x.chunk.id in quoted else len(quoted))
 
     def _passage_of(self, passages: list[Passage]) -> dict[int, str]:
         out: dict[int, str] = {}
