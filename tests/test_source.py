@@ -147,6 +147,11 @@ def test_sentence_splitting(text, expected):
      ["The authors wanted “. . . the employment of quick offensive power.”", "Sherman agreed."]),
     ("The era had ended. (Webb, 2024) Even Musaylama erected a safe area.",
      ["The era had ended. (Webb, 2024)", "Even Musaylama erected a safe area."]),
+    # tests/data/readings/oliva-city-of-tomorrow.txt: "(video essay, 10.06)." was a sentence of its
+    # own, and the answer to a question about the essay's editing software.
+    ("Split Screenshot comparing the Futurama and Democracity. (video essay, 10.06). The Fair closed.",
+     ["Split Screenshot comparing the Futurama and Democracity. (video essay, 10.06).", "The Fair closed."]),
+    ("(1) The first point. Then more.", ["(1) The first point.", "Then more."]),
 ])
 def test_english_sentence_splitting(text, expected):
     assert [text[a:b] for a, b in split_sentences(text, "en")] == expected

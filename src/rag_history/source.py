@@ -215,6 +215,9 @@ _BEFORE_DOT = 60  # characters looked back for the word a period ends
 # ending a "sentence" is a stray period inside one.
 _PARTICIPLE_END = re.compile(r"(?:[dt][ıiuü]ğ[ıiuü]|[ae]c[ae]ğ[ıi])(?:n[ıi]n)?$", re.IGNORECASE)
 _CITATION_AHEAD = re.compile(r"\s{0,8}\([^()]{0,200}?\d{4}[^()]{0,200}\)")
+# A parenthesis standing as a sentence of its own after the period, "... Democracity. (video essay,
+# 10.06)." or "(see Figure 2).": a remark on the sentence before, not a sentence to answer with.
+_REMARK_AHEAD = re.compile(r"\s{0,8}\([^()]{1,200}\)\s*[.!?](?=\s|$)")
 _OPENERS = {"(": ")", "[": "]", "“": "”", "‘": "’", "«": "»"}
 _MARKS = re.compile(r"[()\[\]“”‘’«»\".!?…]")
 _VOWELS = set("aeıioöuüâîûAEIİOÖUÜ")
@@ -274,7 +277,7 @@ def _split_points(text: str, abbrevs: frozenset[str]) -> list[int]:
                 i = j
                 continue
             if _ends_sentence(text, i, j, abbrevs):
-                cite = _CITATION_AHEAD.match(text, j)
+                cite = _CITATION_AHEAD.match(text, j) or _REMARK_AHEAD.match(text, j)
                 if cite:  # "... aramıyordu. (Sadıkov,2010:102) Çarlık ..." – the reference is this one's
                     j = cite.end()
                 k = j
