@@ -15,12 +15,14 @@ The script also gives answers a plain-text Copy and readable labels, which a gr.
 it copies a message's HTML source and reads it out as its aria-label.
 
 The answer handlers are `async def` without awaits: Gradio runs them on the server's event loop
-instead of handing each to a worker thread. An answer is ~7 ms of single-threaded Python that
-holds the GIL anyway, so threads bought no parallelism, only GIL hand-offs with the loop (about
-a third of the server's CPU per request under 16 concurrent clients; benchmarks/FINDINGS.md,
-section 3). The queue's concurrency limit bounds how many answers are admitted at once, and so
-how long the loop can be busy before it serves other requests (4 × ~7 ms). The one await is the
-question log's write (when logging): an fsync, which a worker thread waits for instead of the loop.
+instead of handing each to a worker thread. An answer is ~65 ms: the two encoders' ~55 ms run
+one at a time under the assistant's lock (their buffers are not shared safely), the rest is
+Python holding the GIL, so threads bought no parallelism, only GIL hand-offs with the loop (about
+a third of the server's CPU per request under 16 concurrent clients, measured with USE-m;
+benchmarks/FINDINGS.md, section 3). The queue's concurrency limit bounds how many answers are
+admitted at once, and so how long the loop can be busy before it serves other requests (4 ×
+~65 ms). The one await is the question log's write (when logging): an fsync, which a worker
+thread waits for instead of the loop.
 """
 
 from __future__ import annotations
