@@ -177,3 +177,14 @@ def test_the_sidecar_language_wins_and_lingua_decides_without_it():
     assert parse_document(english, "a.txt").language == "en"
     assert parse_document(english, "a.txt", {"language": "tr"}).language == "tr"
     assert parse_document(PDF_TEXT, "b.txt").language == "tr"
+
+
+def test_the_title_repeated_as_a_paragraph_is_no_sentence():
+    # tests/data/readings/oliva-city-of-tomorrow.txt repeats its title cell under the abstract; it
+    # was given as the answer to "which site was chosen for the Fair?" (round 8).
+    title = "The City of Tomorrow: Urban Visions at the New York World's Fair of 1939"
+    raw = (f"{title}\n\nAbstract\n\nThe project explores the Fair.\n\n{title}\n\nIntroduction\n\n"
+           "The Fair opened on April 30, 1939.\n")
+    doc = parse_document(raw, "x.txt", {"language": "en", "title": title})
+    assert title not in [s.text for s in doc.sentences]
+    assert "The Fair opened on April 30, 1939." in [s.text for s in doc.sentences]

@@ -50,6 +50,9 @@ def clean_question(raw) -> CleanQuestion:
     if isinstance(raw, bytes):
         raw = raw[:MAX_INPUT_BYTES].decode("utf-8", errors="replace")
     text = _CONTROL.sub(" ", unicodedata.normalize("NFC", str(raw)))
+    # Emoji and other pictographs (and their variation selector) say nothing a source could
+    # answer, and only move the question's embedding: "🇹🇷 ... 😀" is the question without them.
+    text = "".join(" " if unicodedata.category(ch) == "So" else ch for ch in text if ch != "\ufe0f")
     text = re.sub(r"\s+", " ", text).strip()
     if not any(ch.isalnum() for ch in text):
         raise empty_question()

@@ -387,6 +387,9 @@ def parse_document(raw: str, name: str, metadata: dict | None = None, note_lines
     sentences: list[Sentence] = []
     notes: list[Note] = []
     marks: list[NoteMark] = []
+    # The text's title standing again as a paragraph (a notebook's repeated title cell) is no
+    # sentence to answer with: it was given as the place a World's Fair was held.
+    stated_title = " ".join(str(metadata.get("title") or "").split()).casefold()
     for index, (block, section_index) in enumerate(placed):
         paragraph = Paragraph(block.text, section_index, block.spans)
         paragraphs.append(paragraph)
@@ -396,7 +399,8 @@ def parse_document(raw: str, name: str, metadata: dict | None = None, note_lines
             end = paragraph.file_offset(len(block.text) - 1) + 1 if block.text else start  # a marker alone
             notes.append(Note(block.marker, block.text, index, start, end))
         marks.extend(NoteMark(m.marker, index, m.at, m.start, m.end) for m in block.marks)
-        if section.kind not in ANSWERABLE or is_link_list(block.text):
+        if (section.kind not in ANSWERABLE or is_link_list(block.text)
+                or (stated_title and " ".join(block.text.split()).casefold() == stated_title)):
             continue
         for a, b in split_sentences(block.text, section.language):
             sentences.append(Sentence(block.text[a:b], paragraph.file_offset(a),
