@@ -19,7 +19,7 @@ from .index import LoadedIndex, sentence_positions
 from .lexical import BM25Index, tokenizer_for
 from .question import Question
 from .settings import RetrievalSettings, TermSettings
-from .termmap import TermMapper, TermMatch, languages_of, numbers_of
+from .termmap import TermMapper, TermMatch, languages_of
 
 
 
@@ -90,9 +90,9 @@ class Retriever:
         self._sentence_count = np.array([len(s) for s in sentences_of], dtype=np.int64)
         self._sentence_start = np.cumsum(self._sentence_count) - self._sentence_count
         self._sentence_ids = np.array([i for s in sentences_of for i in s], dtype=np.int64)
+        written = languages_of((s.text, s.language) for s in index.sentences)  # one pass over the words
         self.terms = TermMapper(index.vocabulary, index.vocab_vectors, encoders.terms,
-                                numbers_of(s.text for s in index.sentences), terms,
-                                languages_of((s.text, s.language) for s in index.sentences))
+                                {w for w in written if w.isdigit()}, terms, written)
         self._source_ids = {name: i for i, name in enumerate(dict.fromkeys(c.source for c in self.chunks))}
         self._source_of = np.array([self._source_ids[c.source] for c in self.chunks], dtype=np.int64)
 

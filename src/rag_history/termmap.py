@@ -66,12 +66,15 @@ def vocabulary_of(texts) -> list[str]:
     return sorted(w for w in words if turkish_lower(w) not in stop and w.lower() not in stop)
 
 
-def numbers_of(texts) -> set[str]:
-    return {w for t in texts for w in split_words(t) if w.isdigit()}
+def _best(scores: np.ndarray, k: int) -> np.ndarray:
+    """The positions of the k highest scores, highest first."""
+    top = np.argpartition(-scores, k - 1)[:k]
+    return top[np.argsort(-scores[top])]
 
 
 def languages_of(texts) -> dict[str, frozenset[str]]:
-    """Each word of (text, language) pairs, with the languages of the texts that write it."""
+    """Each word of (text, language) pairs, with the languages of the texts that write it (its
+    numbers among them: a year is in the sources as written or not at all)."""
     out: dict[str, set[str]] = {}
     for text, language in texts:
         for w in split_words(text):
@@ -118,8 +121,7 @@ class TermMapper:
         k = min(neighbours, sims.shape[1])
         out = []
         for term, m, row in zip(terms, spelled, sims):
-            top = np.argpartition(-row, k - 1)[:k]
-            top = top[np.argsort(-row[top])]
+            top = _best(row, k)
             near = tuple(self.vocabulary[j] for j in top if row[j] >= self.settings.embedding_match)
             loose = tuple(self.vocabulary[j] for j in top if row[j] >= self.settings.related_match)
             if term.isdigit():
@@ -142,9 +144,7 @@ class TermMapper:
         if not len(foreign):
             return ()
         scores = row[foreign]
-        k = min(k, len(foreign))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top])]
+        top = _best(scores, min(k, len(foreign)))
         return tuple(self.vocabulary[foreign[j]] for j in top if scores[j] >= self.settings.embedding_match)[:3]
 
     def _spelling(self, term: str, fuzzy: bool = True) -> TermMatch | None:
