@@ -26,8 +26,12 @@ def restorer():
     ("gumru antlasmasi ne zaman imzalandi", "Gümrü Antlaşması ne zaman imzalandi"),
     ("GÜMRÜ ANTLAŞMASI NE ZAMAN İMZALANDI", "Gümrü Antlaşması ne zaman imzalandı"),
     ("GUMRU ANTLASMASI HANGI TARIHTE", "Gümrü Antlaşması hangi tarihte"),  # ASCII capitals: I is i
+    ("HEYET HANGİ TARİHTE ATANDI", "heyet hangi tarihte atandı"),  # Turkish capitals: I is ı
     ("Mustafa Kemal havzaya ne zaman gecti", "Mustafa Kemal Havza'ya ne zaman gecti"),  # the apostrophe back
     ("heyet moskovaya gitti mi", "heyet Moskova'ya gitti mi"),  # a common word stays common
+    ("moskovanin heyeti", "Moskova'nın heyeti"),  # the ending's i by vowel harmony
+    ("SIVASTA TOPLANDI MI", "Sivas'ta toplandı mı"),
+    ("mucadelesinin sonucu", "mücadelesinin sonucu"),  # after a front vowel i stays i
     ("bu mucadeleye nasil baslandi", "bu mücadeleye nasıl baslandi"),  # a longer form of a known word
     ("Gümrü Antlaşması ne zaman imzalandı?", "Gümrü Antlaşması ne zaman imzalandı?"),  # as written: unchanged
     ("Heyet ne zaman öldü?", "Heyet ne zaman öldü?"),  # typed with its letters: not the sources' "oldu"

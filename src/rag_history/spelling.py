@@ -33,6 +33,7 @@ GRAMMAR_WORDS = TURKISH_STOPWORDS | frozenset(
 # Case and possessive endings a name takes after an apostrophe, folded: "Moskova'ya", "Lenin'in".
 _ENDINGS = frozenset("""a e ya ye da de ta te dan den tan ten nda nde ndan nden i u yi yu in un nin nun
     la le yla yle ki daki deki taki teki ndaki ndeki nin nun nun daki ya ye dir dur tir tur""".split())
+_VOWELS, _BACK = frozenset("aıoueiöüâîû"), frozenset("aıouâû")
 _WORD = re.compile(r"[^\W\d_]+(?:[" + APOSTROPHES + r"][^\W\d_]+)?")
 _APOSTROPHE = re.compile(f"([{APOSTROPHES}])")
 
@@ -40,6 +41,21 @@ _APOSTROPHE = re.compile(f"([{APOSTROPHES}])")
 def _split_ending(typed: str) -> tuple[str, str, str]:
     """("Moskova", "'", "ya") of "Moskova'ya"; (word, "", "") without an apostrophe."""
     return tuple((_APOSTROPHE.split(typed, maxsplit=1) + ["", ""])[:3])
+
+
+def _harmonize_i(stem: str, suffix: str) -> str:
+    """The ASCII i of a suffix as ı after a back vowel, as i after a front one."""
+    out, back = [], None
+    for c in stem:
+        if c in _VOWELS:
+            back = c in _BACK
+    for c in suffix:
+        if c == "i" and back:
+            c = "ı"
+        if c in _VOWELS:
+            back = c in _BACK
+        out.append(c)
+    return "".join(out)
 
 
 def turkish_upper_first(word: str) -> str:
@@ -107,7 +123,9 @@ class SpellingRestorer:
         letters = [c for c in text if c.isalpha()]
         case_free = bool(letters) and (all(not c.islower() for c in letters) or all(not c.isupper() for c in letters))
         if language == "tr":
-            restored = _WORD.sub(lambda m: self._word(m.group(0), case_free), text)
+            # A dotted capital İ anywhere says the typist has Turkish capitals, where I is ı.
+            turkish_caps = "İ" in text
+            restored = _WORD.sub(lambda m: self._word(m.group(0), case_free, turkish_caps), text)
             return self._name_runs(restored) if case_free else restored
         if not case_free:
             return text
@@ -144,7 +162,7 @@ class SpellingRestorer:
             return self._forms[key] + apostrophe + ending.lower()
         return typed.lower()
 
-    def _word(self, typed: str, case_free: bool) -> str:
+    def _word(self, typed: str, case_free: bool, turkish_caps: bool) -> str:
         word, apostrophe, ending = _split_ending(typed)
         key = fold_key(word)
         if key not in self._forms and not apostrophe:
@@ -156,33 +174,39 @@ class SpellingRestorer:
             # letters are the typist's ("öldü" is not the sources' "oldu"); only its case may change.
             form = turkish_lower(word)
         else:
-            form = self._forms.get(key) or self._by_stem(key, word)
+            form = self._forms.get(key) or self._by_stem(key, word, turkish_caps)
         # Turkish writes an apostrophe only after a name ("LOZAN ANTLAŞMASI'NDA"): in a question
         # whose case says nothing, the word before one is a name, known to the sources or not.
         named = case_free and bool(apostrophe)
         if form is None:
             # Not a word of the sources: lower-cased if case says nothing, by the ASCII rule when
-            # the word has no Turkish letter ("TARIHTE" is "tarihte", not "tarıhte").
+            # the question has no Turkish capitals ("TARIHTE" is "tarihte", not "tarıhte"; beside
+            # "HANGİ", "ATANDI" is "atandı").
             if not case_free:
                 return typed
-            lower = typed.lower() if typed.isascii() else turkish_lower(typed)
+            lower = turkish_lower(typed) if turkish_caps or not typed.isascii() else typed.lower()
             return turkish_upper_first(lower) if named else lower
         # A name of the sources keeps its capital; otherwise the capital is the typist's, when it says anything.
         capital = key in self._names or named or (not case_free and typed[:1].isupper())
         form = turkish_upper_first(form) if capital else turkish_lower(form[:1]) + form[1:]
         return form + apostrophe + (turkish_lower(ending) if case_free else ending)
 
-    def _by_stem(self, key: str, word: str) -> str | None:
+    def _by_stem(self, key: str, word: str, turkish_caps: bool) -> str | None:
         """"mucadeleye" -> "mücadeleye": the letters of the longest word of the sources that starts
-        the typed word, the rest as typed."""
+        the typed word, the rest as typed. The rest is suffixes, so an ASCII i there follows vowel
+        harmony ("yapilmis" -> "yapılmış" needs "yapıl" known; "MECLISINDE" -> "meclisinde")."""
         for cut in range(len(key) - 1, self.settings.min_stem - 1, -1):
             if key[:cut] in self._forms:
-                return self._forms[key[:cut]] + turkish_lower(word[cut:])
+                stem, rest = self._forms[key[:cut]], word[cut:]
+                if turkish_caps or not rest.isascii():
+                    return stem + turkish_lower(rest)
+                return stem + _harmonize_i(stem, rest.lower())
         return None
 
     def _name_with_ending(self, key: str) -> str | None:
         """"moskovaya" -> "Moskova'ya": a name of the sources followed by a case ending."""
         for cut in range(len(key) - 1, 2, -1):
             if key[cut:] in _ENDINGS and key[:cut] in self._names:
-                return f"{self._forms[key[:cut]]}'{key[cut:]}"
+                name = self._forms[key[:cut]]
+                return f"{name}'{_harmonize_i(name, key[cut:])}"
         return None
