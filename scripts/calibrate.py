@@ -52,7 +52,7 @@ SETS = [
     (ROOT.parent / "shared" / "eval" / "dev_qa.jsonl", "article"),
     (ROOT / "eval" / "blind" / "conversation.jsonl", "article"),
     *((p, "course") for p in sorted(READINGS.glob("*.questions.jsonl"))),
-    # Run once (rounds 3 to 7), then fitted on.
+    # Run once (rounds 3 to 8), then fitted on.
     (ROOT / "eval" / "blind" / "test.jsonl", "article"),
     (ROOT / "eval" / "blind" / "conversation-test.jsonl", "article"),
     (ROOT / "eval" / "blind" / "offtopic-test.jsonl", "article"),
@@ -68,10 +68,13 @@ SETS = [
     (ROOT / "eval" / "blind" / "round7b-test.jsonl", "article"),
     (ROOT / "eval" / "blind" / "round7-readings-test.jsonl", "course"),
     (ROOT / "eval" / "blind" / "round7-new-test.jsonl", "course"),
+    (ROOT / "eval" / "blind" / "round8a-test.jsonl", "article"),
+    (ROOT / "eval" / "blind" / "round8b-test.jsonl", "article"),
+    (ROOT / "eval" / "blind" / "round8-readings-test.jsonl", "course"),
+    (ROOT / "eval" / "blind" / "round8-new-test.jsonl", "course"),
 ]
-# Not fitted on: round 8's sets, run once (eval/README.md), join at the next refit; its set on
-# Buck's reading once the text leaves eval/blind/sealed-round8/ for the course.
-LOCKED = {"round8a-test.jsonl", "round8b-test.jsonl", "round8-readings-test.jsonl", "round8-new-test.jsonl"}
+# Not fitted on: round 9's sets, locked until their one run (eval/README.md).
+LOCKED = {"round9a-test.jsonl", "round9b-test.jsonl", "round9-readings-test.jsonl", "round9-new-test.jsonl"}
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 MAX_FALSE_REFUSALS = 0.03  # of answerable questions (issue 10: wrongly refused at most 3%)
 EXTEND_GRID = (0.35, 0.5, 0.65, 0.8, 0.95, 2.0)  # 2.0: never extend

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag_history.bibliography import link, link_all, parse_entry
+from rag_history.bibliography import entries_named, link, link_all, parse_entry
 from rag_history.citations import cite
 from rag_history.source import parse_document
 
@@ -36,6 +36,19 @@ def entries(*printed: str, body: str = "Body text.", heading: str = "References"
      ("Armaselu", "Fickers"), "2024", "Zoomland"),
     ("Aftonbladet. 1936a. “Stockholms-Tidningen Enda Tidning i Norden.” Aftonbladet, December, 30.",
      ("Aftonbladet",), "1936a", "Stockholms-Tidningen Enda Tidning i Norden"),
+    # Chicago notes and bibliography: the year after the publisher or the journal's volume (Buck 2025)
+    ("Horowitz, David A. Beyond Left and Right: Insurgency and the Establishment. Urbana: University of Illinois Press, 1997.",
+     ("Horowitz",), "1997", "Beyond Left and Right: Insurgency and the Establishment"),
+    ("Koistinen, Paul A. C. State of War: The Political Economy of American Warfare. Lawrence: University Press of Kansas, 2012.",
+     ("Koistinen",), "2012", "State of War: The Political Economy of American Warfare"),
+    ("Richman, Sheldon. “New Deal Nemesis: The ‘Old Right’ Jeffersonians.” The Independent Review 1, no. 2 (1996): 201–48.",
+     ("Richman",), "1996", "New Deal Nemesis: The ‘Old Right"),
+    ("Wiltz, John Edward. “The Nye Committee Revisited.” The Historian 23, no. 2 (February 1961): 211–33.",
+     ("Wiltz",), "1961", "The Nye Committee Revisited"),
+    ("Poole, Keith T., and Howard Rosenthal. Ideology & Congress. Oxford: Routledge, 2007.",
+     ("Poole", "Rosenthal"), "2007", "Ideology & Congress"),
+    ("Herbert Hoover to Felix Morley, 18 Dec. 1952. Herbert Hoover Folder, Box 1, Felix Morley Papers.",
+     ("Hoover",), "1952", "Herbert Hoover Folder, Box 1, Felix Morley Papers"),
     # Turkish
     ("Sadıkov, A. (2010). Türk-Rus İlişkileri. Ankara: Türk Tarih Kurumu.", ("Sadıkov",), "2010", "Türk-Rus İlişkileri"),
     ("Yüceer, Saime (1997), Birinci Dünya Savaşı'nda Osmanlı, Ankara: Kültür Bakanlığı.",
@@ -52,6 +65,36 @@ def test_a_dash_repeats_the_authors_of_the_entry_before():
     found = entries("ALB. 1996. “Ledningsgrupp.”", "———. 1997. “Minnesanteckningar.”", "———, 1998. Application.")
     assert [(e.n, e.authors, e.year) for e in found] == [(1, ("ALB",), "1996"), (2, ("ALB",), "1997"),
                                                            (3, ("ALB",), "1998")]
+
+
+def test_one_dash_repeats_them_in_notes_and_bibliography_style():
+    found = entries("Kauffman, Bill. Ain’t My America. New York: Metropolitan Books, 2008.",
+                    "— America First!: Its History, Culture, and Politics. Amherst, NY: Prometheus Books, 1995.")
+    assert [(e.authors, e.year, e.title) for e in found] == [
+        (("Kauffman",), "2008", "Ain’t My America"), (("Kauffman",), "1995", "America First!: Its History, Culture, and Politics")]
+
+
+LISTED = entries("Gross, H.R. “Foreign Aid: A Form of Glorified Blackmail.” 87th Congress, 1st sess. Congressional Record 107, pt. 7: 8574, 1961.",
+                 "Poole, Keith T., and Howard Rosenthal. Ideology & Congress. Oxford: Routledge, 2007.",
+                 "Rothbard, Murray N. The Betrayal of the American Right. Auburn, AL: Ludwig von Mises Institute, 2007.",
+                 "“Congress Cuts Defense Funds $1.8 Billion.” In CQ Almanac 1963. Washington, DC: Congressional Quarterly, 1964.",
+                 "Zutshi, Chitralekha. Languages of Belonging. London: Hurst, 2003.",
+                 "UNCIP Resolution, 5 January 1949, Mount Holyoke College.",
+                 "UNCIP Resolution, 13 August 1948, Mount Holyoke College.")
+
+
+@pytest.mark.parametrize("note, named", [
+    ("See also, Chapter 4 of Rothbard, Murray N. The Betrayal of the American Right (Auburn, 2007)", [3]),
+    ("Chapter 5 of Rothbard, Betrayal of the American Right.", [3]),  # a short title
+    ("Pool, Keith T. and Rosenthal, Howard Ideology & Congress (Oxen: Routledge, 2007).", [2]),  # a slip in the name
+    ("Pool, Keith T. and Rosenthal, p.102.", [2]),  # a short note: the only entry of that name
+    ("See, \"Congress Cuts Defense Funds $1.8 Billion.\" In CQ Almanac 1963. Then Rothbard, The Betrayal of the American Right.", [4, 3]),
+    ("UNCIP Resolution, 13 August 1948.", [7]),  # led by its title, told apart by the date
+    ("Zutshi, Chitralekha (2004). Languages of Belonging.", []),  # another year than the entry's
+    ("The aforementioned H.R. Gross served in the House for 26 years.", []),  # a name, no work
+])
+def test_a_note_names_the_entries_of_the_reference_list(note, named):
+    assert [e.n for _, e in entries_named(note, LISTED)] == named
 
 
 def test_wrapped_entries_are_joined_and_split_where_one_ends():

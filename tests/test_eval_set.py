@@ -135,13 +135,7 @@ LOCKED = {"test.jsonl": "88e78478c0f1da0c676018ab04594143ecc892f1accfc5d2aae2560
           "round8a-test.jsonl": "b22093007137242419287a37d58d098f8ae93f41dc4e3de313551b726717a659",
           "round8b-test.jsonl": "c1ed0d7123a953c6c154b02c466859ba1830cb03e2234f1dcb0fd4073f395c48",
           "round8-readings-test.jsonl": "d7f16ff3a13fdda5675f61ace59883e012b18d34db610e8b4501f049fed716d5",
-          "round8-new-test.jsonl": "a38457ffb2508a41e893e453c82dad39979aa1a79994601c136ec584402ef66c",
-          "sealed-round8/buck-republican-party-other-right.txt":
-              "73c212d62e6cda73f1c9daa00039506365f2f1c08a84fb8e4f17d68476212316",
-          "sealed-round8/buck-republican-party-other-right.json":
-              "1f133bd327b063adece7d994d5c0f9209e6cd8998169db1dae4225fb582b5a5a",
-          "sealed-round8/buck-republican-party-other-right.refs.json":
-              "11bcdca6b27ca149fbb7cc35c43ad444fb5b74432429a34cf0d7f7180586fe7b"}
+          "round8-new-test.jsonl": "a38457ffb2508a41e893e453c82dad39979aa1a79994601c136ec584402ef66c"}
 
 
 def test_the_locked_sets_are_the_ones_whose_hashes_were_recorded():

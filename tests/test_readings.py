@@ -41,6 +41,7 @@ FOOTNOTED = [
     ("friedman-1955-in-1947.pdf", 33, 33),
     ("friedman-1955-in-1947.txt", 30, 33),  # 3 as pdftotext prints them ("19451947"); the hand count corrects
     ("turner-significance-of-the-frontier.txt", 54, 53),  # the mark on the chapter's title is not kept
+    ("buck-republican-party-other-right.txt", 25, 24),  # lines "[n] ..." under Notes; mark 22 is not in the body
 ]
 
 

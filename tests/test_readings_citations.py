@@ -49,6 +49,10 @@ def _same_work(hand_work: dict, work) -> bool:
             and bool(set(name_tokens(hand_work["authors"][0])) & set(name_tokens(work.authors[0]))))
 
 
+def _title_led(work) -> bool:
+    return bool(work.authors) and (work.authors[0][:1] in "“\"" or len(work.authors[0].split()) >= 3)
+
+
 def _match(hand, placed):
     """Each hand-counted reference with the one found where it stands (within two lines), or None."""
     free = [(line, r) for line, r in placed if r.kind != "note"]
@@ -92,15 +96,28 @@ def test_works_are_linked_to_their_entries(reading):
 
 
 def test_the_works_of_the_notes_are_the_hand_counts(reading):
-    # Of each note whose mark stands in a sentence, the first dated work the hand count gives.
+    # Of each note whose mark stands in a sentence, the first dated work with an author the hand
+    # count gives, and the first found that is not led by a title ("“Congress Cuts Defense Funds
+    # ...” In CQ Almanac", which the hand count gives without an author).
     name, hand, _, _, placed = reading
     notes = {r.works[0].note: r for _, r in placed if r.kind == "note"}
     pairs = [(f, notes.get(f.get("marker", str(f["number"])).strip("[]")))
-             for f in hand.get("footnotes", []) if not f.get("mark_in_note")
+             for f in hand.get("footnotes", []) if not (f.get("mark_in_note") or f.get("no_mark"))
              and any(w.get("authors") and w.get("year") for w in f.get("works", []))]
-    same = [f for f, r in pairs if r is not None and _same_work(next(w for w in f["works"] if w.get("authors")
-                                                                      and w.get("year")), r.works[0])]
+    same = [f for f, r in pairs if r is not None and _same_work(next(w for w in f["works"] if w.get("authors") and w.get("year")),
+                                                                 next((w for w in r.works if not _title_led(w)), r.works[0]))]
     assert len(same) >= LINKED * len(pairs), [f["text"][:60] for f, _ in pairs if f not in same]
+
+
+def test_the_works_of_the_notes_are_linked_to_their_entries(reading):
+    # Each work a marked note cites that the hand count found in the reference list (notes and
+    # bibliography style: "see Horowitz, David A. Beyond Left and Right ..." is entry 16).
+    name, hand, _, _, placed = reading
+    notes = {r.works[0].note: r for _, r in placed if r.kind == "note"}
+    pairs = [(w, notes.get(f.get("marker", str(f["number"])).strip("[]"))) for f in hand.get("footnotes", [])
+             if not (f.get("mark_in_note") or f.get("no_mark")) for w in f.get("works", []) if w.get("entry")]
+    linked = [w for w, r in pairs if r is not None and any(c.entry == w["entry"] for c in r.works)]
+    assert len(linked) >= LINKED * len(pairs), [(w["authors"], w["year"]) for w, _ in pairs if w not in linked]
 
 
 def test_every_footnote_mark_is_tied_to_its_note_and_its_sentence(reading):
@@ -108,8 +125,8 @@ def test_every_footnote_mark_is_tied_to_its_note_and_its_sentence(reading):
     notes = {r.works[0].note: (line, r) for line, r in placed if r.kind == "note"}
     titles = {s.title for s in doc.sections}
     for f in hand["footnotes"]:
-        if f.get("mark_in_note"):
-            continue  # its mark stands in another note ("[21]" in Wikipedia's note b), in no sentence
+        if f.get("mark_in_note") or f.get("no_mark"):
+            continue  # its mark stands in another note ("[21]" in Wikipedia's note b), or nowhere (Buck's 22)
         marker = f.get("marker", str(f["number"]))
         label = marker.strip("[]")
         if label not in notes:

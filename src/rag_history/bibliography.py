@@ -28,8 +28,9 @@ _YEAR = r"(?:1[4-9]\d\d|20\d\d)"
 _NO_DATE = r"n\.\s?d\.|t\.\s?y\.|[Nn]o date|s\.\s?d\."
 _CAPITAL = "A-ZÀ-ÖØ-ÞĀ-ŽḀ-Ỹ"
 _BULLET = re.compile(r"^[-•*·]\s+")  # a list's bullet: "-   Allchin, Bridget; Allchin, Raymond (1982), ..."
-_REPEATED = re.compile(r"^(?:[—–-]{2,}|_{2,})\s*[.,]?\s*")
-_APA_YEAR = re.compile(rf"\((?P<year>{_YEAR}[a-z]?|{_NO_DATE})(?:,[^)]*)?\)")
+_REPEATED = re.compile(r"^(?:[—–-]{2,}|_{2,}|—(?=\s))\s*[.,]?\s*")
+# "(2023)", "(2021, March 3)", and a journal issue's "(Winter 2019)", "(February 1961)".
+_APA_YEAR = re.compile(rf"\((?:[A-Z][a-z]+\.?\s)?(?P<year>{_YEAR}[a-z]?|{_NO_DATE})(?:,[^)]*)?\)")
 _CHICAGO_YEAR = re.compile(rf"(?:^|(?<=[.,])\s)(?P<year>{_YEAR}[a-z]?|{_NO_DATE})[.,](?=\s|$)")
 _ANY_YEAR = re.compile(rf"(?<!\d)(?P<year>{_YEAR}[a-z]?)(?!\d)")
 _ROLE = re.compile(r"[,\s]*\(?\b(?:eds?|haz|çev|trans|comp|der|ed)\.?\)?\.?\s*$", re.IGNORECASE)
@@ -99,17 +100,37 @@ def parse_entry(printed: str, n: int, start: int, previous_authors: tuple[str, .
             names, after = _names_part(rest[:m.start()]), ""
         else:
             names, after = rest[:m.start()], rest[m.end():]
-    authors = previous_authors if repeated else surnames(names)
+    # Notes-and-bibliography style puts the year after the title and publisher ("Horowitz, David
+    # A. Beyond Left and Right. Urbana: University of Illinois Press, 1997."), or after a journal's
+    # volume ("... 1, no. 2 (1996): 201–48."): the authors end where the title starts.
+    end = _NAMES_END.search(names) if m is not None and m.re is not _ANY_YEAR and not repeated else None
+    if end and len(names[end.end():].split()) > 1:
+        names, after = names[:end.end()], names[end.end():]
+    letter = _LETTER.match(names)
+    authors = previous_authors if repeated else (_surname_of(letter.group(1)),) if letter else surnames(names)
     if m is None and (not authors or "," not in printed[:60]):
         return None  # no year, and no "Surname, Given" either: a heading or page furniture
     year = m.group("year") if m else ""
-    return BibEntry(n, authors, year, _title(after) if after else _title(rest[len(names):]), printed, start)
+    if repeated and (m is None or names.strip(" .,")):  # "— America First!: ... Amherst, NY: Prometheus Books, 1995."
+        title = _title(rest)
+    else:
+        title = _title(after) if after else _title(rest[len(names):])
+    return BibEntry(n, authors, year, title, printed, start)
+
+
+# Where the authors of an entry end: the first full stop after a word (not after an initial),
+# before a quoted title ("Gross, H.R. “Foreign Aid ...”"), or after an initial that a title's word
+# follows ("Nash, George H. The Conservative ...", not "Walldorf, C. William, Jr.").
+_NAMES_END = re.compile(rf"[^\W\d_]{{2,}}\.\s|\s(?=[“\"])|(?<![^\W\d_])[{_CAPITAL}]\.\s(?=[{_CAPITAL}][a-z]*\s)")
+
+
+# A letter is its writer's: "Herbert Hoover to Felix Morley, 18 Dec. 1952."
+_LETTER = re.compile(rf"^((?:[{_CAPITAL}][\w.’'-]*\s){{1,3}}[{_CAPITAL}][\w’'-]+)\s+to\s+[{_CAPITAL}]")
 
 
 def _names_part(text: str) -> str:
-    """The authors of an entry without a year before its title: up to the first full stop after a
-    word (not after an initial)."""
-    m = re.search(r"[^\W\d_]{2,}\.\s", text)
+    """The authors of an entry without a year before its title."""
+    m = _NAMES_END.search(text)
     return text[:m.end()] if m else text.split(",")[0]
 
 
@@ -225,6 +246,103 @@ def _candidates(authors: tuple[str, ...], year: str, entries, pages: str = "") -
         others += sum(1 for a, b in zip(authors[1:], e.authors[1:]) if _same_name(a, b))
         out.append(((2 if _year_key(e.year)[1] == suffix else 0) + others + _pages_fit(e, pages), e.n))
     return out
+
+
+_TITLE_WORDS = 3  # a note names an entry by its author and the first words of its title
+
+
+def entries_named(note: str, entries) -> list[tuple[int, BibEntry]]:
+    """(offset, entry) of every entry a note names, in order: its first author's surname followed,
+    within the note's next sentences, by the first words of its title ("see Horowitz, David A.
+    Beyond Left and Right ...", "Chapter 5 of Rothbard, Betrayal of the American Right"); the
+    title words allow a slip in the surname ("Pool, Keith T. ... Ideology & Congress" is Poole's).
+    Notes and bibliography style gives the year in the bibliography only, or only there reliably."""
+    folded = fold(note)
+    found = []
+    for e in entries:
+        if _titled(e):
+            phrase = _phrase(_significant(e.raw)[:_TITLE_WORDS], folded)
+            if phrase is not None:
+                found.append((phrase, e))
+            continue
+        surname = [w for w in name_tokens(e.authors[0])[-1:] if w.isalpha()] if e.authors else []
+        own = set(name_tokens(e.authors[0])) if e.authors else set()  # "Herbert Hoover Folder" is no title of Hoover's
+        words = [w for w in _significant(e.title) if w not in own][:_TITLE_WORDS]
+        if not surname or not words:
+            continue
+        for m in re.finditer(r"\w+", folded):
+            if not near_surname(m.group(0), surname[0]):
+                continue
+            dated = re.match(r"[^()\d]{0,40}\((\d{4})", folded[m.end():])
+            if dated and dated.group(1) != e.year[:4]:
+                continue  # "Zutshi, Chitralekha (2004)." is not her entry of 2003
+            near = set(re.findall(r"\w+", folded[m.end():m.end() + 200]))
+            if sum(w in near for w in words) >= min(2, len(words)):
+                found.append((m.start(), e))
+                break
+    for m in _SHORT_NOTE.finditer(note):  # "Pool, Keith T. and Rosenthal, p.102.": the only entry of that name
+        if any(at <= m.start() < at + 200 for at, _ in found):
+            continue
+        same = [e for e in entries if e.authors and not _titled(e)
+                and near_surname(fold(m.group("name")), (name_tokens(e.authors[0]) or ("",))[-1])]
+        if len(same) == 1:
+            found.append((m.start(), same[0]))
+    return sorted(found, key=lambda f: (f[0], f[1].n)) or _entry_leading(note, entries)
+
+
+# A short note giving the author and a page only: "Pool, Keith T. and Rosenthal, p.102."
+_SHORT_NOTE = re.compile(rf"\b(?P<name>[{_CAPITAL}][\w’'-]+)(?:,\s(?:[{_CAPITAL}][\w’'-]*\.?\s?){{1,3}})?"
+                         rf"(?:\s*(?:and|&)\s+[{_CAPITAL}][\w’'-]+)?,\s*pp?\.\s?\d")
+
+
+def _titled(e: BibEntry) -> bool:
+    """An entry led by a title, not a person: "“Congress Cuts Defense Funds ...” In CQ Almanac",
+    "Mutual Security Act. H.R. 5710."."""
+    return e.raw[:1] in "“\"‘" or bool(e.authors) and len(e.authors[0].split()) >= 3
+
+
+def _phrase(words: list[str], folded: str) -> int | None:
+    """Where the words stand in order in a folded text, at most two short words apart, or None."""
+    if len(words) < 2:
+        return None
+    gap = r"\W+(?:\w+\W+){0,2}?"
+    m = re.search(r"\b" + gap.join(map(re.escape, words)) + r"\b", folded)
+    return m.start() if m else None
+
+
+def _significant(text: str) -> list[str]:
+    return [w for w in re.findall(r"[^\W\d_]+", fold(text)) if len(w) > 2 and w not in _MINOR_WORDS]
+
+
+def _entry_leading(note: str, entries) -> list[tuple[int, BibEntry]]:
+    """An entry led by its title, not a person, that a note opens with: "UNCIP Resolution, 13 August
+    1948." is the entry "UNCIP Resolution, 13 August 1948, Mount Holyoke College ...", not the
+    one of 5 January 1949; "Resolution 47 (1948)." the one of that year. The best, if any."""
+    words = _significant(note)[:_TITLE_WORDS]
+    years = set(re.findall(_YEAR, note))
+    best = None
+    for e in entries:
+        lead = _significant(e.raw)[:_TITLE_WORDS]
+        if not words or not lead or words[0] != lead[0] or years and e.year[:4] not in years:
+            continue  # a note that gives a year names an entry of that year
+        shared, dated = len(set(words) & set(lead)), e.year[:4] in years
+        if shared >= 2 or dated:
+            score = (shared + dated, -e.n)
+            best = max(best or (score, e), (score, e), key=lambda b: b[0])
+    return [(0, best[1])] if best else []
+
+
+def near_surname(word: str, surname: str) -> bool:
+    """The same name, or one letter added, dropped or changed in a name of five letters or more."""
+    if word == surname:
+        return True
+    if len(surname) < 5 or abs(len(word) - len(surname)) > 1 or word[:1] != surname[:1]:
+        return False
+    i = next((k for k, (a, b) in enumerate(zip(word, surname)) if a != b), min(len(word), len(surname)))
+    return word[i + 1:] == surname[i + 1:] or word[i:] == surname[i + 1:] or word[i + 1:] == surname[i:]
+
+
+_MINOR_WORDS = frozenset("the and for from with into its his her their how why not".split())
 
 
 def link(authors: tuple[str, ...], year: str, entries) -> int | None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 
 from . import bibliography
 from .bibliography import BibEntry, is_particle
-from .notes import note_works
+from .notes import NoteWork, note_works
 from .source import SourceDocument
 
 # A year a cited work can carry: 1400-2099, a range ("1944–56"), a suffix ("1998a"), a reprint's
@@ -352,7 +352,7 @@ def _note_references(doc: SourceDocument, entries: tuple[BibEntry, ...]) -> dict
     read: dict[str, tuple] = {}
     previous = ()
     for note in doc.notes:
-        read[note.marker] = works = note_works(note.text, previous, author)
+        read[note.marker] = works = _works_of_note(note.text, previous, author, entries)
         previous = works or previous
     out: dict[str, Reference] = {}
     for note in doc.notes:
@@ -368,6 +368,29 @@ def _note_references(doc: SourceDocument, entries: tuple[BibEntry, ...]) -> dict
                                note=label) for w in dated) or (Citation(note.text, (), "", note=label),)
         out[note.marker] = Reference(note.text, 0, 0, cited, "note")
     return out
+
+
+def _surname_key(authors: tuple[str, ...]) -> tuple[str, ...]:
+    return bibliography.name_tokens(authors[0])[-1:] if authors else ()
+
+
+def _works_of_note(text: str, previous: tuple[NoteWork, ...], author: str,
+                   entries: tuple[BibEntry, ...]) -> tuple[NoteWork, ...]:
+    """The works a note cites: the entries of the reference list it names (notes and bibliography
+    style), with the pages the note gives, and the dated works it reads that the list lacks (an
+    article cited only there), in the note's order."""
+    read = note_works(text, previous, author)
+    named = bibliography.entries_named(text, entries)
+    if not named:
+        return read
+    listed = {_surname_key(e.authors) for _, e in named}
+    placed = [(at, NoteWork(e.authors, e.year, next((w.pages for w in read if _surname_key(w.authors) == _surname_key(e.authors)), "")))
+              for at, e in named]
+    # Beside the list's entries, a work the note gives in the list's own inverted form ("Offenbach, Seth.").
+    placed += [(m.start(), w) for w in read if w.year and w.authors
+               and not any(bibliography.near_surname(k, n) for k in _surname_key(w.authors) for (n,) in listed)
+               and (m := re.search(rf"\b{re.escape(w.authors[0])}, [A-Z]", text))]
+    return tuple(w for _, w in sorted(placed, key=lambda p: p[0]))
 
 
 def _placed_marks(doc: SourceDocument, notes: dict[str, Reference]):

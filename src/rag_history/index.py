@@ -37,7 +37,7 @@ from .settings import IndexSettings
 from .source import SourceDocument, TextInfo, load_documents, source_files
 from .termmap import vocabulary_of
 
-FORMAT = 8  # 8: round 7's repairs (table rules, headings, entries, remarks); 7: PDFs, notes apart
+FORMAT = 9  # 9: notes-and-bibliography entries and notes; 8: round 7's repairs; 7: PDFs, notes apart
 # The text extracted from each PDF source (written when there is one): what its sentences'
 # start/end offsets refer to.
 EXTRACTED = "extracted.jsonl"

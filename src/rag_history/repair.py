@@ -127,6 +127,7 @@ _NUMBER_MARK = re.compile(r"(?:(?<=[.,;:!?”’\"')\]])|(?<=[a-zçğıöşü]))
 # After the number, the backlinks of a web page's notes: "7.  ^ a b Sharma 2005, p. 74." (Wikipedia).
 _NOTE_START = re.compile(f"^(\\[(?:\\d{{1,3}}(?::\\d{{1,3}})?|[a-z])\\]|\\d{{1,3}}(?=[.)]?\\s)[.)]?|[{_SUPERSCRIPTS}]+)\\s*"
                          r"(?:\^(?:\s+[a-z]{1,2}(?=\s))*\s*)?")
+_BRACKET_NOTE_START = re.compile(r"^\[\d{1,3}(?::\d{1,3})?\]\s")
 # A numbered entry with a backlink is a note, also in a list headed "References" (a web page's notes).
 _BACKLINKED = re.compile(r"^\d{1,3}\.?\s+\^\s")
 _FOOT_NOTE_START = re.compile(r"^(\d{1,3})(?:\s+|$)")
@@ -490,6 +491,8 @@ class _Assembler:
             return True
         if section == "references" and _ADDRESS_END.search(previous.text) and _ENTRY_START.match(ln.text):
             return True
+        if section == "notes" and _BRACKET_NOTE_START.match(ln.text):
+            return True  # "[10] Pool, ..." after a note ending without a full stop ("... pt. 7: 8574")
         if not previous_ended or ln.text[:1].islower():
             return False  # across a page break too; and "The tool stum (Johansson 2025)" + "combines ..." is one
         if section in ("references", "notes") and (_ENTRY_START.match(ln.text) or _NOTE_START.match(ln.text)):
