@@ -135,7 +135,10 @@ LOCKED = {"test.jsonl": "88e78478c0f1da0c676018ab04594143ecc892f1accfc5d2aae2560
           "round8a-test.jsonl": "b22093007137242419287a37d58d098f8ae93f41dc4e3de313551b726717a659",
           "round8b-test.jsonl": "c1ed0d7123a953c6c154b02c466859ba1830cb03e2234f1dcb0fd4073f395c48",
           "round8-readings-test.jsonl": "d7f16ff3a13fdda5675f61ace59883e012b18d34db610e8b4501f049fed716d5",
-          "round8-new-test.jsonl": "a38457ffb2508a41e893e453c82dad39979aa1a79994601c136ec584402ef66c"}
+          "round8-new-test.jsonl": "a38457ffb2508a41e893e453c82dad39979aa1a79994601c136ec584402ef66c",
+          "round9a-test.jsonl": "ceb5be4dde8d783ad1d9e951efb683b7205578e0f6a0f8f2bcde0612a5ca3faf",
+          "round9b-test.jsonl": "d5603023511efe6df0f79db3bf9f17bdde851cfdef387feea112ab467ef5219e",
+          "round9-readings-test.jsonl": "30340f7c361d46f8542d623286ee1667590ffaa4f62f970285db23db03e41d74"}
 
 
 def test_the_locked_sets_are_the_ones_whose_hashes_were_recorded():
@@ -150,7 +153,7 @@ def test_the_locked_sets_are_the_ones_whose_hashes_were_recorded():
                                   "entities.jsonl", "offtopic.jsonl", "offtopic-test.jsonl", "round4-test.jsonl",
                                   "round5-test.jsonl", "round6-test.jsonl", "round6b-test.jsonl",
                                   "round7a-test.jsonl", "round7b-test.jsonl", "round8a-test.jsonl",
-                                  "round8b-test.jsonl"])
+                                  "round8b-test.jsonl", "round9a-test.jsonl", "round9b-test.jsonl"])
 def test_blind_sets_are_well_formed_and_true_to_the_article(name, article_text):
     rows = [json.loads(line) for line in (BLIND / name).read_text(encoding="utf-8").split("\n") if line.strip()]
     text = norm(article_text)
