@@ -138,7 +138,14 @@ LOCKED = {"test.jsonl": "88e78478c0f1da0c676018ab04594143ecc892f1accfc5d2aae2560
           "round8-new-test.jsonl": "a38457ffb2508a41e893e453c82dad39979aa1a79994601c136ec584402ef66c",
           "round9a-test.jsonl": "ceb5be4dde8d783ad1d9e951efb683b7205578e0f6a0f8f2bcde0612a5ca3faf",
           "round9b-test.jsonl": "d5603023511efe6df0f79db3bf9f17bdde851cfdef387feea112ab467ef5219e",
-          "round9-readings-test.jsonl": "30340f7c361d46f8542d623286ee1667590ffaa4f62f970285db23db03e41d74"}
+          "round9-readings-test.jsonl": "30340f7c361d46f8542d623286ee1667590ffaa4f62f970285db23db03e41d74",
+          "round9-new-test.jsonl": "5116540239fa69d666afc4ccf9f701ce03d57dadcd9a07239ee14b021878ced5",
+          "sealed-round9/marrs-publicizing-foreign-relations.txt":
+              "a8d2c3a07c98519db8992795c418c6e52e8ae10fffbe46956c4d0c846c635f02",
+          "sealed-round9/marrs-publicizing-foreign-relations.json":
+              "166c58fec1c87607ff82b49323a5d4392a4291a1afc2c5f1f296a32b61b73e00",
+          "sealed-round9/marrs-publicizing-foreign-relations.refs.json":
+              "3f7d04d430a815ee539974ffb3a5a371724792c93ea5546eda740408aae3e27e"}
 
 
 def test_the_locked_sets_are_the_ones_whose_hashes_were_recorded():
