@@ -265,13 +265,13 @@ def entries_named(note: str, entries) -> list[tuple[int, BibEntry]]:
             if phrase is not None:
                 found.append((phrase, e))
             continue
-        surname = [w for w in name_tokens(e.authors[0])[-1:] if w.isalpha()] if e.authors else []
+        surname = surname_key(e.authors)
         own = set(name_tokens(e.authors[0])) if e.authors else set()  # "Herbert Hoover Folder" is no title of Hoover's
         words = [w for w in _significant(e.title) if w not in own][:_TITLE_WORDS]
-        if not surname or not words:
+        if not surname.isalpha() or not words:
             continue
         for m in re.finditer(r"\w+", folded):
-            if not near_surname(m.group(0), surname[0]):
+            if not near_surname(m.group(0), surname):
                 continue
             dated = re.match(r"[^()\d]{0,40}\((\d{4})", folded[m.end():])
             if dated and dated.group(1) != e.year[:4]:
@@ -284,7 +284,7 @@ def entries_named(note: str, entries) -> list[tuple[int, BibEntry]]:
         if any(at <= m.start() < at + 200 for at, _ in found):
             continue
         same = [e for e in entries if e.authors and not _titled(e)
-                and near_surname(fold(m.group("name")), (name_tokens(e.authors[0]) or ("",))[-1])]
+                and near_surname(fold(m.group("name")), surname_key(e.authors))]
         if len(same) == 1:
             found.append((m.start(), same[0]))
     return sorted(found, key=lambda f: (f[0], f[1].n)) or _entry_leading(note, entries)
@@ -310,8 +310,9 @@ def _phrase(words: list[str], folded: str) -> int | None:
     return m.start() if m else None
 
 
-def _significant(text: str) -> list[str]:
-    return [w for w in re.findall(r"[^\W\d_]+", fold(text)) if len(w) > 2 and w not in _MINOR_WORDS]
+@functools.lru_cache(maxsize=4096)  # each entry's title and text, against every note
+def _significant(text: str) -> tuple[str, ...]:
+    return tuple(w for w in re.findall(r"[^\W\d_]+", fold(text)) if len(w) > 2 and w not in _MINOR_WORDS)
 
 
 def _entry_leading(note: str, entries) -> list[tuple[int, BibEntry]]:
@@ -330,6 +331,12 @@ def _entry_leading(note: str, entries) -> list[tuple[int, BibEntry]]:
             score = (shared + dated, -e.n)
             best = max(best or (score, e), (score, e), key=lambda b: b[0])
     return [(0, best[1])] if best else []
+
+
+def surname_key(authors: tuple[str, ...]) -> str:
+    """The first author's surname as names are compared ("" when there is none)."""
+    tokens = name_tokens(authors[0]) if authors else ()
+    return tokens[-1] if tokens else ""
 
 
 def near_surname(word: str, surname: str) -> bool:

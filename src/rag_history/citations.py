@@ -370,10 +370,6 @@ def _note_references(doc: SourceDocument, entries: tuple[BibEntry, ...]) -> dict
     return out
 
 
-def _surname_key(authors: tuple[str, ...]) -> tuple[str, ...]:
-    return bibliography.name_tokens(authors[0])[-1:] if authors else ()
-
-
 def _works_of_note(text: str, previous: tuple[NoteWork, ...], author: str,
                    entries: tuple[BibEntry, ...]) -> tuple[NoteWork, ...]:
     """The works a note cites: the entries of the reference list it names (notes and bibliography
@@ -383,12 +379,13 @@ def _works_of_note(text: str, previous: tuple[NoteWork, ...], author: str,
     named = bibliography.entries_named(text, entries)
     if not named:
         return read
-    listed = {_surname_key(e.authors) for _, e in named}
-    placed = [(at, NoteWork(e.authors, e.year, next((w.pages for w in read if _surname_key(w.authors) == _surname_key(e.authors)), "")))
+    key = bibliography.surname_key
+    listed = {key(e.authors) for _, e in named}
+    placed = [(at, NoteWork(e.authors, e.year, next((w.pages for w in read if key(w.authors) == key(e.authors)), "")))
               for at, e in named]
     # Beside the list's entries, a work the note gives in the list's own inverted form ("Offenbach, Seth.").
     placed += [(m.start(), w) for w in read if w.year and w.authors
-               and not any(bibliography.near_surname(k, n) for k in _surname_key(w.authors) for (n,) in listed)
+               and not any(bibliography.near_surname(key(w.authors), n) for n in listed if n)
                and (m := re.search(rf"\b{re.escape(w.authors[0])}, [A-Z]", text))]
     return tuple(w for _, w in sorted(placed, key=lambda p: p[0]))
 

@@ -194,7 +194,7 @@ class SpellingRestorer:
     def _by_stem(self, key: str, word: str, turkish_caps: bool) -> str | None:
         """"mucadeleye" -> "mücadeleye": the letters of the longest word of the sources that starts
         the typed word, the rest as typed. The rest is suffixes, so an ASCII i there follows vowel
-        harmony ("yapilmis" -> "yapılmış" needs "yapıl" known; "MECLISINDE" -> "meclisinde")."""
+        harmony ("antlasmanin" -> "antlaşmanın" where "antlaşma" is known; "MECLISINDE" -> "meclisinde")."""
         for cut in range(len(key) - 1, self.settings.min_stem - 1, -1):
             if key[:cut] in self._forms:
                 stem, rest = self._forms[key[:cut]], word[cut:]
